@@ -1,0 +1,62 @@
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from './config.js';
+import type { Keyring } from './crypto/keyring.js';
+import type { Db } from './db/database.js';
+import './http/access.js';
+import { registerErrorHandling } from './http/error-handler.js';
+import { registerOpenApi } from './http/openapi.js';
+import type { Clock } from './lib/clock.js';
+import type { Ids } from './lib/ids.js';
+import { statusRoutes } from './status/status.routes.js';
+
+export const version = '0.1.0';
+
+export type AppDeps = {
+  config: Config;
+  db: Db;
+  keyring: Keyring;
+  clock: Clock;
+  ids: Ids;
+  logger: FastifyBaseLogger;
+};
+
+/** Builds the whole HTTP application from its dependencies. It never listens; main.ts and tests do. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    bodyLimit: deps.config.bodyLimitBytes,
+    genReqId: () => deps.ids.uuid(),
+    requestIdHeader: false,
+    trustProxy: false,
+  });
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        scriptSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+  });
+  await app.register(cookie);
+  await registerOpenApi(app);
+
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  await routes.register(statusRoutes, { db: deps.db, version });
+
+  return app;
+}

@@ -1,0 +1,86 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const httpsOrigin = z
+  .url({ message: 'must be an absolute https URL' })
+  .refine((value) => value.startsWith('https://'), { message: 'must use https' })
+  .transform((value) => value.replace(/\/+$/, ''));
+
+const configSchema = z.object({
+  PORT: z.coerce
+    .number({ message: 'must be a number' })
+    .int({ message: 'must be a whole number' })
+    .min(0, { message: 'must be between 0 and 65535' })
+    .max(65535, { message: 'must be between 0 and 65535' })
+    .default(8080),
+  HOST: z.string().min(1, { message: 'must not be empty' }).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// or postgresql:// connection string' })
+    .optional(),
+  REKEY_DATA_DIR: z.string().min(1, { message: 'must not be empty' }).default('./.rekey'),
+  REKEY_ROOT_KEY: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  REKEY_WORKER: booleanFromEnv.default(true),
+  REKEY_PUBLIC_URL: z
+    .url({ message: 'must be an absolute URL such as https://rekey.example.com' })
+    .transform((value) => value.replace(/\/+$/, ''))
+    .optional(),
+  REKEY_AZURE_AUTHORITY_HOST: httpsOrigin.default('https://login.microsoftonline.com'),
+  REKEY_AZURE_GRAPH_URL: httpsOrigin.default('https://graph.microsoft.com'),
+  REKEY_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(6 * 1024 * 1024),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  rootKey: string | undefined;
+  logLevel: z.infer<typeof configSchema>['LOG_LEVEL'];
+  isWorkerEnabled: boolean;
+  publicUrl: string | undefined;
+  azureAuthorityHost: string;
+  azureGraphUrl: string;
+  bodyLimitBytes: number;
+};
+
+export class ConfigError extends Error {}
+
+/** Reads the environment once at start-up; every problem is reported as one line naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const emptyAsUnset = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = configSchema.safeParse(emptyAsUnset);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'environment');
+      return `${name}: ${issue.message}`;
+    });
+    throw new ConfigError(lines.join('\n'));
+  }
+  const values = parsed.data;
+  if (values.DATABASE_URL && !values.REKEY_ROOT_KEY) {
+    throw new ConfigError(
+      'REKEY_ROOT_KEY: is required when DATABASE_URL is set (32 random bytes, base64; generate one with: openssl rand -base64 32)',
+    );
+  }
+  return {
+    port: values.PORT,
+    host: values.HOST,
+    databaseUrl: values.DATABASE_URL,
+    dataDir: path.resolve(values.REKEY_DATA_DIR),
+    rootKey: values.REKEY_ROOT_KEY,
+    logLevel: values.LOG_LEVEL,
+    isWorkerEnabled: values.REKEY_WORKER,
+    publicUrl: values.REKEY_PUBLIC_URL,
+    azureAuthorityHost: values.REKEY_AZURE_AUTHORITY_HOST,
+    azureGraphUrl: values.REKEY_AZURE_GRAPH_URL,
+    bodyLimitBytes: values.REKEY_BODY_LIMIT_BYTES,
+  };
+}

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../test-support/test-app.js';
+
+describe('HTTP basics', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ env: { REKEY_BODY_LIMIT_BYTES: '2048' } });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('answers /api/status with database reachability', async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/api/status' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ status: 'ok', database: 'ok' });
+    expect(response.headers['x-request-id']).toBeTruthy();
+  });
+
+  it('answers unknown routes with the JSON error body', async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/api/v9/nothing?x=1' });
+    expect(response.statusCode).toBe(404);
+    const body = response.json();
+    expect(body).toEqual({
+      statusCode: 404,
+      error: 'NotFound',
+      code: 'not_found',
+      message: 'Route GET /api/v9/nothing does not exist',
+      reqId: response.headers['x-request-id'],
+    });
+  });
+
+  it('refuses bodies over the limit with 413 and a JSON body', async () => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/status',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ blob: 'x'.repeat(5000) }),
+    });
+    expect(response.statusCode).toBe(413);
+    expect(response.json()).toMatchObject({ statusCode: 413, code: 'payload_too_large' });
+  });
+
+  it('sets security headers', async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/api/status' });
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(String(response.headers['content-security-policy'])).toContain("default-src 'self'");
+  });
+
+  it('serves the OpenAPI document', async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/api/docs/json' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().paths['/api/status']).toBeDefined();
+  });
+
+  it('redacts credentials from request logs', async () => {
+    await t.app.inject({ method: 'GET', url: '/api/status', headers: { authorization: 'Bearer very-secret-token-123' } });
+    const all = t.logs.join('\n');
+    expect(all).toContain('/api/status');
+    expect(all).not.toContain('very-secret-token-123');
+  });
+});

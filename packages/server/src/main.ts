@@ -1,0 +1,121 @@
+#!/usr/bin/env node
+import { promises as fs } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createKeyring } from './crypto/keyring.js';
+import { RootKeyError, parseRootKey, resolveRootKey, rootKeyFile, verifyRootKey } from './crypto/root-key.js';
+import { rotateRootKey } from './crypto/rotate-root-key.js';
+import { resolveDatabase } from './db/connect.js';
+import { createDatabase, migrateToLatest } from './db/database.js';
+import { createLogger, type Logger } from './http/logger.js';
+import { systemClock } from './lib/clock.js';
+import { randomIds } from './lib/ids.js';
+
+const startedAt = performance.now();
+
+function exitWith(message: string): never {
+  process.stderr.write(`rekey: ${message}\n`);
+  process.exit(1);
+}
+
+/** Opens the database (embedded or external), migrates it and proves the root key matches it. */
+async function openStorage(config: Config, logger: Logger) {
+  const target = await resolveDatabase(config, (message) => logger.info({ component: 'embedded-postgres' }, message));
+  const db = createDatabase(target.connectionString);
+  const close = async () => {
+    await db.destroy();
+    await target.embedded?.stop();
+  };
+  try {
+    const rootKey = await resolveRootKey({
+      configuredKey: config.rootKey,
+      dataDir: config.dataDir,
+      isEmbedded: !config.databaseUrl,
+      warn: (message) => logger.warn(message),
+    });
+    const applied = await migrateToLatest(db);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'applied database migrations');
+    await verifyRootKey(db, rootKey);
+    return { db, rootKey, close, embedded: target.embedded };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function serve(config: Config): Promise<void> {
+  const logger = createLogger({ level: config.logLevel });
+  const storage = await openStorage(config, logger);
+  const keyring = createKeyring({ db: storage.db, rootKey: storage.rootKey, ids: randomIds });
+  const app = await buildApp({ config, db: storage.db, keyring, clock: systemClock, ids: randomIds, logger });
+  await app.listen({ port: config.port, host: config.host });
+  logger.info(
+    { readyInMs: Math.round(performance.now() - startedAt), embeddedPostgres: Boolean(storage.embedded), worker: config.isWorkerEnabled },
+    `Rekey is ready at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`,
+  );
+
+  let isShuttingDown = false;
+  const shutdown = async (signal: string) => {
+    if (isShuttingDown) {
+      logger.warn({ signal }, 'second signal: exiting immediately');
+      process.exit(1);
+    }
+    isShuttingDown = true;
+    logger.info({ signal }, 'shutting down: no new requests, finishing the ones in flight');
+    try {
+      await app.close();
+      await storage.close();
+      logger.info('stopped cleanly');
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, 'error during shutdown');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/** `rekey-server rotate-root-key`: re-wraps every data key under REKEY_NEW_ROOT_KEY (or a generated key in embedded mode). */
+async function rotateRootKeyCommand(config: Config): Promise<void> {
+  const logger = createLogger({ level: config.logLevel });
+  const isEmbedded = !config.databaseUrl;
+  const newKeyText = process.env.REKEY_NEW_ROOT_KEY;
+  if (!newKeyText && !isEmbedded) exitWith('REKEY_NEW_ROOT_KEY: is required (32 random bytes, base64)');
+  const newKey = newKeyText ? parseRootKey(newKeyText, 'REKEY_NEW_ROOT_KEY') : randomBytes(32);
+  const storage = await openStorage(config, logger);
+  try {
+    const result = await rotateRootKey(storage.db, storage.rootKey, newKey, systemClock.now());
+    if (isEmbedded && !config.rootKey) {
+      await fs.writeFile(rootKeyFile(config.dataDir), `${newKey.toString('base64')}\n`, { mode: 0o600 });
+      process.stdout.write(`Re-wrapped ${result.dataKeys} data keys; the new root key is in ${rootKeyFile(config.dataDir)}\n`);
+    } else {
+      process.stdout.write(`Re-wrapped ${result.dataKeys} data keys; set REKEY_ROOT_KEY to the new key before the next start\n`);
+    }
+  } finally {
+    await storage.close();
+  }
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+    if (config.rootKey) parseRootKey(config.rootKey);
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof RootKeyError) exitWith(error.message.split('\n').join('; '));
+    throw error;
+  }
+  const command = process.argv[2];
+  try {
+    if (command === undefined || command === 'serve') return await serve(config);
+    if (command === 'rotate-root-key') return await rotateRootKeyCommand(config);
+    exitWith(`unknown command "${command}"; commands: serve (default), rotate-root-key`);
+  } catch (error) {
+    if (error instanceof RootKeyError || error instanceof ConfigError) exitWith(error.message);
+    exitWith(`could not start: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+await main();
