@@ -1,0 +1,83 @@
+// Small helpers shared by the benchmarks: process start-up, readiness polling, resident memory.
+import { spawn } from 'node:child_process';
+import { readFile, readdir } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const serverMain = path.join(repoRoot, 'packages/server/dist/main.js');
+
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export function startServer(env) {
+  let output = '';
+  const child = spawn(process.execPath, [serverMain], {
+    env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', (c) => (output += c));
+  child.stderr.on('data', (c) => (output += c));
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return { child, exited, output: () => output };
+}
+
+export async function waitForStatus(url, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${url}/api/status`);
+      if (response.status === 200) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`${url} not ready after ${timeoutMs} ms`);
+}
+
+export async function rssKb(pid) {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const match = status.match(/VmRSS:\s+(\d+) kB/);
+  return match ? Number(match[1]) : 0;
+}
+
+/** Resident memory of a process and all its descendants, plus an extra root (the detached postmaster). */
+export async function treeRssKb(rootPids) {
+  const parents = new Map();
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    parents.set(Number(entry), ppid);
+  }
+  const members = new Set(rootPids);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [pid, ppid] of parents) {
+      if (!members.has(pid) && members.has(ppid)) {
+        members.add(pid);
+        grew = true;
+      }
+    }
+  }
+  let total = 0;
+  for (const pid of members) total += await rssKb(pid);
+  return { totalKb: total, processes: members.size };
+}
+
+export function table(rows) {
+  const widths = Object.keys(rows[0]).map((key) => Math.max(key.length, ...rows.map((row) => String(row[key]).length)));
+  const line = (values) => values.map((v, i) => String(v).padEnd(widths[i])).join('  ');
+  console.log(line(Object.keys(rows[0])));
+  console.log(line(widths.map((w) => '-'.repeat(w))));
+  for (const row of rows) console.log(line(Object.values(row)));
+}
