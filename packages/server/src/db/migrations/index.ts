@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely';
 import * as platform from './0001-platform.js';
+import * as identity from './0002-identity.js';
 
 /** Every migration, in order. Names sort lexically, so keep the numeric prefix. */
 export const migrations: Record<string, Migration> = {
   '0001-platform': platform,
+  '0002-identity': identity,
 };
