@@ -1,0 +1,95 @@
+import { Client, GraphError, type PageCollection } from '@microsoft/microsoft-graph-client';
+import { ProviderError } from '../../secret-rotations/engine/provider-error.js';
+import type { AzureEndpoints, TokenSource } from './azure-auth.js';
+import { translateGraphError } from './azure-errors.js';
+
+export type GraphApplication = { id: string; appId: string; displayName: string; signInAudience?: string };
+export type GraphPasswordCredential = {
+  keyId: string;
+  displayName: string | null;
+  hint: string | null;
+  startDateTime: string | null;
+  endDateTime: string | null;
+};
+export type NewPasswordCredential = GraphPasswordCredential & { secretText: string };
+
+/** The only place that talks to Microsoft Graph. */
+export type GraphApi = {
+  /** One page, to prove the connection can read applications. */
+  probe(): Promise<void>;
+  listApplications(): Promise<GraphApplication[]>;
+  getApplication(objectId: string): Promise<GraphApplication & { passwordCredentials: GraphPasswordCredential[] }>;
+  addPassword(objectId: string, input: { displayName: string; endDateTime: Date }): Promise<NewPasswordCredential>;
+  /** Removes a password; one that is already gone counts as removed. */
+  removePassword(objectId: string, keyId: string): Promise<'removed' | 'already-gone'>;
+};
+
+const applicationFields = 'id,appId,displayName,signInAudience';
+
+export function createGraphApi(tokens: TokenSource, endpoints: AzureEndpoints): GraphApi {
+  const host = new URL(endpoints.graphUrl).hostname;
+  // customHosts: the Graph client attaches the token only to Microsoft's hosts or hosts listed here. Its
+  // RetryHandler honours Retry-After on 429/503/504.
+  const client = Client.initWithMiddleware({
+    authProvider: { getAccessToken: () => tokens.getToken() },
+    baseUrl: endpoints.graphUrl,
+    defaultVersion: 'v1.0',
+    customHosts: new Set([host]),
+  });
+
+  async function call<T>(action: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof ProviderError) throw error;
+      if (error instanceof GraphError || typeof (error as { statusCode?: unknown }).statusCode === 'number') {
+        throw translateGraphError(error, action);
+      }
+      throw translateGraphError({ statusCode: undefined, message: error instanceof Error ? error.message : String(error) }, action);
+    }
+  }
+
+  return {
+    probe: () =>
+      call('Listing applications', async () => {
+        await client.api('/applications').select(applicationFields).top(1).get();
+      }),
+    listApplications: () =>
+      call('Listing applications', async () => {
+        const applications: GraphApplication[] = [];
+        let page = (await client.api('/applications').select(applicationFields).top(999).get()) as PageCollection;
+        while (true) {
+          applications.push(...(page.value as GraphApplication[]));
+          const next = page['@odata.nextLink'];
+          if (!next) break;
+          page = (await client.api(next).get()) as PageCollection;
+        }
+        return applications;
+      }),
+    getApplication: (objectId) =>
+      call(`Reading application ${objectId}`, async () => {
+        return client.api(`/applications/${encodeURIComponent(objectId)}`).select(`${applicationFields},passwordCredentials`).get();
+      }),
+    addPassword: (objectId, input) =>
+      call(`Adding a client secret to application ${objectId}`, async () => {
+        const created = (await client
+          .api(`/applications/${encodeURIComponent(objectId)}/addPassword`)
+          .post({ passwordCredential: { displayName: input.displayName, endDateTime: input.endDateTime.toISOString() } })) as NewPasswordCredential;
+        if (!created?.secretText || !created.keyId) {
+          throw new ProviderError('unknown', `Adding a client secret to application ${objectId}: Graph returned no secret`);
+        }
+        return created;
+      }),
+    removePassword: (objectId, keyId) =>
+      call(`Removing client secret ${keyId} from application ${objectId}`, async () => {
+        try {
+          await client.api(`/applications/${encodeURIComponent(objectId)}/removePassword`).post({ keyId });
+          return 'removed' as const;
+        } catch (error) {
+          // Graph answers 400 "No password credential found with keyId …" for a password that is gone.
+          if (/No password credential found/i.test((error as Error).message ?? '')) return 'already-gone' as const;
+          throw error;
+        }
+      }),
+  };
+}
