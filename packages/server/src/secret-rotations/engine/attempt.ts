@@ -1,0 +1,365 @@
+import type { Kysely } from 'kysely';
+import type { Actor } from '../../auth/actor.js';
+import type { Database } from '../../db/schema.js';
+import { nextRotationAt } from './schedule.js';
+import {
+  attemptCredentialAad,
+  otherSlot,
+  type SlotIndex,
+  slotAad,
+  slotColumns,
+  slotExternalId,
+  trackedExternalIds,
+} from './credential-slots.js';
+import type { AttemptRow, EngineDeps, RotationRow } from './engine.types.js';
+import { failAttempt, LeaseLostError } from './attempt-failure.js';
+import { releaseLease, startHeartbeat, type Claim } from './lease.js';
+import { providerFor, type AnyRotationProvider } from './registry.js';
+import { AbortedError, sleep, withTransientRetries } from './retry.js';
+import { processPendingRevocations } from './revocations.js';
+import { ProviderError } from './provider-error.js';
+
+export type AttemptOutcome = { status: 'success' } | { status: 'failed'; message: string } | { status: 'interrupted' };
+
+/** A running attempt: `published` settles once the mapped secrets hold the new credential (or the attempt ended without it). */
+export type AttemptHandle = { published: Promise<boolean>; done: Promise<AttemptOutcome> };
+
+const dayMs = 24 * 60 * 60 * 1000;
+
+async function loadRotation(db: Kysely<Database>, id: string): Promise<RotationRow> {
+  return db.selectFrom('secret_rotations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+}
+
+async function loadAttempt(db: Kysely<Database>, id: string): Promise<AttemptRow> {
+  return db.selectFrom('secret_rotation_attempts').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+}
+
+function actorOf(attempt: AttemptRow, orgId: string): Actor {
+  if (attempt.actor_type === 'user') return { type: 'user', userId: attempt.actor_id, email: '', orgId, orgRole: 'member', sessionId: '' };
+  if (attempt.actor_type === 'identity') return { type: 'identity', identityId: attempt.actor_id, name: '', orgId, orgRole: 'member', tokenId: '' };
+  return { type: 'system', orgId, reason: attempt.actor_id };
+}
+
+/**
+ * Runs (or resumes) one attempt from the step its journal records. Every step is written to the database
+ * before the external call it leads to, so a crash at any point can be resumed by another worker.
+ */
+export function runAttempt(deps: EngineDeps, claim: Claim): AttemptHandle {
+  let markPublished: (value: boolean) => void = () => undefined;
+  const published = new Promise<boolean>((resolve) => {
+    markPublished = resolve;
+  });
+  const done = execute(deps, claim, () => markPublished(true)).finally(() => markPublished(false));
+  return { published, done };
+}
+
+async function execute(deps: EngineDeps, claim: Claim, onPublished: () => void): Promise<AttemptOutcome> {
+  const heartbeat = startHeartbeat(deps, claim.rotationId);
+  const ensureLease = () => {
+    if (heartbeat.isLost()) throw new LeaseLostError();
+    if (deps.shutdownSignal.aborted) throw new AbortedError();
+  };
+  try {
+    let rotation = await loadRotation(deps.db, claim.rotationId);
+    let attempt = await loadAttempt(deps.db, claim.attemptId);
+    const provider = providerFor(rotation.type);
+    if (!provider) throw new ProviderError('invalid', `Rekey has no provider for rotation type "${rotation.type}"`);
+    const connection = await deps.connections.resolve(rotation.type, rotation.org_id, rotation.connection_id);
+    const parameters = rotation.parameters;
+    const retrying = <T>(call: () => Promise<T>) =>
+      withTransientRetries(call, {
+        retries: deps.settings.transientRetries,
+        baseDelayMs: deps.settings.transientBaseDelayMs,
+        signal: deps.shutdownSignal,
+        onRetry: (error, delayMs) => deps.logger.info({ rotationId: rotation.id, category: error.category, delayMs }, 'retrying after a transient error'),
+      });
+    const event = { id: rotation.id, org_id: rotation.org_id, project_id: rotation.project_id, environment_id: rotation.environment_id, secret_path: rotation.secret_path, name: rotation.name, type: rotation.type };
+
+    if (attempt.step === 'claimed' || attempt.step === 'issuing') {
+      deps.onEvent?.({ type: 'rotation.started', rotation: event, attemptId: attempt.id, details: { trigger: attempt.trigger } });
+      if (attempt.step === 'issuing') {
+        // Resumed after a crash during issue: the credential may exist in the provider although we never
+        // stored it. Find it by its marker and remove it before issuing again.
+        await removeMarked(deps, provider, connection, parameters, attempt.marker, rotation);
+      }
+      const { maxCredentials } = await retrying(() => provider.preflight(connection, parameters, trackedExternalIds(rotation)));
+      const inactive = otherSlot(rotation.active_index);
+      if (maxCredentials !== null && maxCredentials <= 2 && slotExternalId(rotation, inactive)) {
+        // Two-password applications: retire the two-rotations-old credential before issuing, since the
+        // new one could not be added otherwise. Consumers lose nothing: the active credential stays.
+        await retireSlot(deps, rotation, inactive, 'retired-before-issue');
+        await processPendingRevocations(deps, { rotationId: rotation.id });
+        const remaining = await deps.db.selectFrom('secret_rotation_pending_revocations').select('id').where('rotation_id', '=', rotation.id).execute();
+        if (remaining.length > 0) throw new ProviderError('unknown', 'Could not remove the previous credential, which this application needs gone before a new one can be added');
+        rotation = await loadRotation(deps.db, rotation.id);
+      }
+      await journal(deps, attempt.id, { step: 'issuing' });
+      ensureLease();
+      const expiresAt = new Date(deps.clock.now().getTime() + (2 * rotation.rotation_interval + deps.settings.credentialGraceDays) * dayMs);
+      const issued = await retrying(() => provider.issue(connection, parameters, { marker: attempt.marker, expiresAt })).catch(async (error: unknown) => {
+        // A timeout may hide a credential that was created after all; look for it before giving up.
+        await removeMarked(deps, provider, connection, parameters, attempt.marker, rotation).catch(() => undefined);
+        throw error;
+      });
+      const sealed = await deps.keyring.encrypt(rotation.org_id, attemptCredentialAad(attempt.id), JSON.stringify(issued.credential));
+      await journal(deps, attempt.id, {
+        step: 'issued',
+        external_id: issued.externalId,
+        credential: sealed,
+        credential_expires_at: issued.expiresAt,
+        issued_at: deps.clock.now(),
+      });
+      attempt = await loadAttempt(deps.db, attempt.id);
+    }
+
+    const credential = await openAttemptCredential(deps, rotation, attempt);
+    // With nothing published yet (creation, or a rotation whose first credential never landed) there is no
+    // older credential to fall back on: publish first, verify afterwards.
+    const isFirstCredential = !slotExternalId(rotation, rotation.active_index as SlotIndex);
+    if (attempt.step === 'issued' && !isFirstCredential) {
+      ensureLease();
+      const waitedMs = await verifyUntilActive(deps, provider, connection, parameters, credential);
+      await journal(deps, attempt.id, { step: 'verified', verified_at: deps.clock.now(), verification_wait_ms: waitedMs });
+      deps.onEvent?.({ type: 'rotation.verified', rotation: event, attemptId: attempt.id, details: { verificationWaitMs: waitedMs } });
+      attempt = await loadAttempt(deps.db, attempt.id);
+    }
+    if (attempt.step === 'issued' || attempt.step === 'verified') {
+      ensureLease();
+      await promote(deps, provider, rotation, attempt, credential, isFirstCredential);
+      deps.onEvent?.({ type: 'rotation.promoted', rotation: event, attemptId: attempt.id });
+      attempt = await loadAttempt(deps.db, attempt.id);
+      rotation = await loadRotation(deps.db, rotation.id);
+    }
+    onPublished();
+    if (attempt.step === 'promoted' && attempt.verified_at === null) {
+      const waitedMs = await verifyUntilActive(deps, provider, connection, parameters, credential);
+      await journal(deps, attempt.id, { verified_at: deps.clock.now(), verification_wait_ms: waitedMs });
+      deps.onEvent?.({ type: 'rotation.verified', rotation: event, attemptId: attempt.id, details: { verificationWaitMs: waitedMs } });
+    }
+    await processPendingRevocations(deps, { rotationId: rotation.id });
+    await journal(deps, attempt.id, { step: 'completed', finished_at: deps.clock.now() });
+    return { status: 'success' };
+  } catch (error) {
+    if (error instanceof LeaseLostError || error instanceof AbortedError) {
+      deps.logger.warn({ rotationId: claim.rotationId, attemptId: claim.attemptId, msg: error.message }, 'rotation attempt interrupted; it will resume from its journal');
+      return { status: 'interrupted' };
+    }
+    const message = await failAttempt(deps, claim, error);
+    return { status: 'failed', message };
+  } finally {
+    heartbeat.stop();
+    await releaseLease(deps, claim.rotationId).catch(() => undefined);
+  }
+}
+
+async function journal(deps: EngineDeps, attemptId: string, changes: Partial<Omit<AttemptRow, 'id'>>): Promise<void> {
+  await deps.db.updateTable('secret_rotation_attempts').set(changes).where('id', '=', attemptId).execute();
+}
+
+async function openAttemptCredential(deps: EngineDeps, rotation: RotationRow, attempt: AttemptRow): Promise<Record<string, unknown>> {
+  if (!attempt.credential) throw new ProviderError('unknown', 'the attempt journal holds no credential to continue with');
+  const text = await deps.keyring.decryptText(rotation.org_id, attemptCredentialAad(attempt.id), attempt.credential);
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+/** Asks until the provider accepts the credential the required number of times in a row, within the bound. */
+async function verifyUntilActive(
+  deps: EngineDeps,
+  provider: AnyRotationProvider,
+  connection: unknown,
+  parameters: Record<string, unknown>,
+  credential: Record<string, unknown>,
+): Promise<number> {
+  const started = Date.now();
+  let delay = deps.settings.verifyInitialDelayMs;
+  let successes = 0;
+  let lastReason = '';
+  while (true) {
+    const result = await withTransientRetries(() => provider.verify(connection, parameters, credential), {
+      retries: deps.settings.transientRetries,
+      baseDelayMs: deps.settings.transientBaseDelayMs,
+      signal: deps.shutdownSignal,
+    });
+    if (result.status === 'active') {
+      successes++;
+      if (successes >= deps.settings.verifyRequiredSuccesses) return Date.now() - started;
+      await sleep(Math.min(500, delay), deps.shutdownSignal);
+      continue;
+    }
+    successes = 0;
+    lastReason = result.reason;
+    const waited = Date.now() - started;
+    if (waited >= deps.settings.verifyTimeoutMs) {
+      throw new ProviderError(
+        'authentication',
+        `The new credential did not start working within ${Math.round(deps.settings.verifyTimeoutMs / 1000)} s (${lastReason}); the published secrets were left unchanged`,
+        { isRetryable: false },
+      );
+    }
+    await sleep(Math.min(delay, deps.settings.verifyTimeoutMs - waited), deps.shutdownSignal);
+    delay = Math.min(deps.settings.verifyMaxDelayMs, delay * 2);
+  }
+}
+
+/** Publishes the credential: secrets, slots, index, schedule, journal and audit in one transaction. */
+async function promote(
+  deps: EngineDeps,
+  provider: AnyRotationProvider,
+  rotation: RotationRow,
+  attempt: AttemptRow,
+  credential: Record<string, unknown>,
+  isFirstCredential: boolean,
+): Promise<void> {
+  const now = deps.clock.now();
+  const actor = actorOf(attempt, rotation.org_id);
+  await deps.db.transaction().execute(async (trx) => {
+    const current = await trx.selectFrom('secret_rotations').selectAll().where('id', '=', rotation.id).forUpdate().executeTakeFirstOrThrow();
+    if (current.lease_owner !== deps.settings.workerId) throw new LeaseLostError();
+    const target: SlotIndex = isFirstCredential ? (current.active_index as SlotIndex) : otherSlot(current.active_index);
+    const replaced = isFirstCredential ? null : slotExternalId(current, target);
+    if (replaced) {
+      await trx
+        .insertInto('secret_rotation_pending_revocations')
+        .values({
+          id: deps.ids.uuid(),
+          rotation_id: current.id,
+          org_id: current.org_id,
+          connection_id: current.connection_id,
+          type: current.type,
+          parameters: JSON.stringify(current.parameters),
+          external_id: replaced,
+          reason: 'replaced',
+          next_attempt_at: now,
+        })
+        .onConflict((oc) => oc.columns(['connection_id', 'external_id']).doNothing())
+        .execute();
+    }
+    const sealed = await deps.keyring.encrypt(current.org_id, slotAad(current.id, target), JSON.stringify(credential));
+    const values = provider.toSecretValues(current.parameters, current.secrets_mapping, credential);
+    await deps.secrets.writeManagedSecrets(trx, {
+      orgId: current.org_id,
+      projectId: current.project_id,
+      environmentId: current.environment_id,
+      secretPath: current.secret_path,
+      rotationId: current.id,
+      values,
+      actor,
+    });
+    const isManual = attempt.trigger !== 'scheduled';
+    await trx
+      .updateTable('secret_rotations')
+      .set({
+        ...slotColumns(target, { credential: sealed, externalId: attempt.external_id ?? '', expiresAt: attempt.credential_expires_at }),
+        active_index: target,
+        status: 'success',
+        last_rotated_at: now,
+        is_last_rotation_manual: isManual,
+        next_rotation_at: nextRotationAt({
+          lastRotatedAt: now,
+          rotationIntervalDays: current.rotation_interval,
+          rotateAt: { hours: current.rotate_at_hours, minutes: current.rotate_at_minutes, timeZone: current.time_zone },
+          isLastRotationManual: isManual,
+          isAutoRotationEnabled: current.is_auto_rotation_enabled,
+        }),
+        consecutive_failures: 0,
+        last_rotation_message: null,
+        last_failure_category: null,
+        updated_at: now,
+      })
+      .where('id', '=', current.id)
+      .execute();
+    await trx
+      .updateTable('secret_rotation_attempts')
+      .set({ step: 'promoted', promoted_at: now, replaced_external_id: replaced })
+      .where('id', '=', attempt.id)
+      .execute();
+    await deps.audit.record(
+      {
+        actor,
+        orgId: current.org_id,
+        projectId: current.project_id,
+        eventType: 'secret-rotation-rotate-secrets',
+        resourceType: 'secret-rotation',
+        resourceId: current.id,
+        metadata: {
+          rotationId: current.id,
+          type: current.type,
+          connectionId: current.connection_id,
+          status: 'success',
+          trigger: attempt.trigger,
+          attemptId: attempt.id,
+          keyId: attempt.external_id,
+          replacedKeyId: replaced,
+          secretKeys: Object.keys(values),
+        },
+      },
+      trx,
+    );
+  });
+}
+
+/** Moves a slot's credential to the pending-revocation list and empties the slot. */
+async function retireSlot(deps: EngineDeps, rotation: RotationRow, slot: SlotIndex, reason: string): Promise<void> {
+  const externalId = slotExternalId(rotation, slot);
+  if (!externalId) return;
+  await deps.db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('secret_rotation_pending_revocations')
+      .values({
+        id: deps.ids.uuid(),
+        rotation_id: rotation.id,
+        org_id: rotation.org_id,
+        connection_id: rotation.connection_id,
+        type: rotation.type,
+        parameters: JSON.stringify(rotation.parameters),
+        external_id: externalId,
+        reason,
+        next_attempt_at: deps.clock.now(),
+      })
+      .onConflict((oc) => oc.columns(['connection_id', 'external_id']).doNothing())
+      .execute();
+    await trx.updateTable('secret_rotations').set(slotColumns(slot, null)).where('id', '=', rotation.id).execute();
+  });
+}
+
+/** Removes credentials carrying `marker` that Rekey does not track (lost creation responses). */
+export async function removeMarked(
+  deps: EngineDeps,
+  provider: AnyRotationProvider,
+  connection: unknown,
+  parameters: Record<string, unknown>,
+  marker: string,
+  rotation: RotationRow,
+): Promise<string[]> {
+  const tracked = new Set(trackedExternalIds(await loadRotation(deps.db, rotation.id)));
+  const found = await withTransientRetries(() => provider.listMarked(connection, parameters, marker), {
+    retries: deps.settings.transientRetries,
+    baseDelayMs: deps.settings.transientBaseDelayMs,
+    signal: deps.shutdownSignal,
+  });
+  const removed: string[] = [];
+  for (const credential of found) {
+    if (tracked.has(credential.externalId)) continue;
+    await withTransientRetries(() => provider.revoke(connection, parameters, credential.externalId), {
+      retries: deps.settings.transientRetries,
+      baseDelayMs: deps.settings.transientBaseDelayMs,
+      signal: deps.shutdownSignal,
+    });
+    removed.push(credential.externalId);
+    deps.onEvent?.({
+      type: 'rotation.orphan-removed',
+      rotation: { id: rotation.id, org_id: rotation.org_id, project_id: rotation.project_id, environment_id: rotation.environment_id, secret_path: rotation.secret_path, name: rotation.name, type: rotation.type },
+      details: { keyId: credential.externalId, marker: credential.marker },
+    });
+    await deps.audit.record({
+      actor: { type: 'system', orgId: rotation.org_id, reason: 'rotation-engine' },
+      orgId: rotation.org_id,
+      projectId: rotation.project_id,
+      eventType: 'secret-rotation-orphan-removed',
+      resourceType: 'secret-rotation',
+      resourceId: rotation.id,
+      metadata: { keyId: credential.externalId, marker: credential.marker },
+    });
+  }
+  return removed;
+}

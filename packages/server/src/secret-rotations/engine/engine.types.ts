@@ -1,0 +1,98 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Kysely, Selectable } from 'kysely';
+import type { AuditLog } from '../../audit/audit.types.js';
+import type { Actor } from '../../auth/actor.js';
+import type { Keyring } from '../../crypto/keyring.js';
+import type { Db } from '../../db/database.js';
+import type { Database } from '../../db/schema.js';
+import type { Clock } from '../../lib/clock.js';
+import type { Ids } from '../../lib/ids.js';
+import type { SecretRotationAttemptsTable, SecretRotationsTable } from '../secret-rotations.tables.js';
+
+export type RotationRow = Selectable<SecretRotationsTable>;
+export type AttemptRow = Selectable<SecretRotationAttemptsTable>;
+
+/** How the engine writes the secrets a rotation owns; implemented by the secrets module. */
+export type ManagedSecretsPort = {
+  /** Creates or updates the mapped secrets (a new version each) inside the caller's transaction. */
+  writeManagedSecrets(
+    trx: Kysely<Database>,
+    input: {
+      orgId: string;
+      projectId: string;
+      environmentId: string;
+      secretPath: string;
+      rotationId: string;
+      values: Record<string, string>;
+      actor: Actor;
+    },
+  ): Promise<void>;
+};
+
+/** Resolves an app connection of a given provider type into what that provider needs to call out. */
+export type ConnectionResolver = { resolve(type: string, orgId: string, connectionId: string): Promise<unknown> };
+
+/** Lifecycle events (audit log, webhooks, metrics listen here). Bodies never contain secret values. */
+export type RotationLifecycleEvent = {
+  type:
+    | 'rotation.started'
+    | 'rotation.verified'
+    | 'rotation.promoted'
+    | 'rotation.revoked'
+    | 'rotation.failed'
+    | 'rotation.orphan-removed';
+  rotation: Pick<RotationRow, 'id' | 'org_id' | 'project_id' | 'environment_id' | 'secret_path' | 'name' | 'type'>;
+  attemptId?: string;
+  details?: Record<string, unknown>;
+};
+
+export type RotationEngineSettings = {
+  /** Identifies this process in leases. */
+  workerId: string;
+  leaseMs: number;
+  /** Longest wait for Entra ID to accept a new secret before the attempt fails. */
+  verifyTimeoutMs: number;
+  /** Consecutive successful token requests needed before a new secret counts as working. */
+  verifyRequiredSuccesses: number;
+  verifyInitialDelayMs: number;
+  verifyMaxDelayMs: number;
+  /** Added to two intervals for a credential's expiry date. */
+  credentialGraceDays: number;
+  /** Retries of throttled, 5xx, timeout and conflict errors inside one attempt. */
+  transientRetries: number;
+  transientBaseDelayMs: number;
+  pollIntervalMs: number;
+  maxConcurrentAttempts: number;
+  maxConcurrentPerConnection: number;
+  orphanSweepIntervalMs: number;
+};
+
+export const defaultEngineSettings: Omit<RotationEngineSettings, 'workerId'> = {
+  leaseMs: 60_000,
+  verifyTimeoutMs: 10 * 60_000,
+  verifyRequiredSuccesses: 2,
+  verifyInitialDelayMs: 1_000,
+  verifyMaxDelayMs: 15_000,
+  credentialGraceDays: 3,
+  transientRetries: 5,
+  transientBaseDelayMs: 1_000,
+  pollIntervalMs: 5_000,
+  maxConcurrentAttempts: 8,
+  maxConcurrentPerConnection: 4,
+  orphanSweepIntervalMs: 60 * 60_000,
+};
+
+export type EngineDeps = {
+  db: Db;
+  keyring: Keyring;
+  clock: Clock;
+  ids: Ids;
+  logger: FastifyBaseLogger;
+  audit: AuditLog;
+  secrets: ManagedSecretsPort;
+  connections: ConnectionResolver;
+  settings: RotationEngineSettings;
+  onEvent?: (event: RotationLifecycleEvent) => void;
+  /** Aborted when the process shuts down: waits end early and leases are released. */
+  shutdownSignal: AbortSignal;
+};

@@ -1,0 +1,187 @@
+import type { Actor } from '../../auth/actor.js';
+import type { AttemptTrigger } from '../secret-rotations.tables.js';
+import { type AttemptHandle, removeMarked, runAttempt } from './attempt.js';
+import { rotationMarkerPrefix, trackedExternalIds } from './credential-slots.js';
+import type { EngineDeps } from './engine.types.js';
+import {
+  beginLeasedAttempt,
+  type Claim,
+  claimAbandonedRotationIds,
+  claimDueRotationIds,
+  claimRotation,
+  releaseLease,
+} from './lease.js';
+import { createKeyedLimiter } from './limiter.js';
+import { providerFor } from './registry.js';
+import { processPendingRevocations } from './revocations.js';
+
+const schedulerActor = (orgId: string): Actor => ({ type: 'system', orgId, reason: 'scheduler' });
+
+export type RotationEngine = ReturnType<typeof createRotationEngine>;
+
+/**
+ * The rotation engine: claims due rotations (exactly once across replicas), runs attempts with bounded
+ * concurrency, resumes attempts whose worker died, retries pending revocations and removes orphaned
+ * credentials. It runs without HTTP; main.ts starts it and the API calls `rotateNow`.
+ */
+export function createRotationEngine(deps: EngineDeps) {
+  const limiter = createKeyedLimiter({ global: deps.settings.maxConcurrentAttempts, perKey: deps.settings.maxConcurrentPerConnection });
+  const inFlight = new Set<Promise<unknown>>();
+  let timer: NodeJS.Timeout | undefined;
+  let isTicking = false;
+  let lastSweepAt = 0;
+
+  function track<T>(promise: Promise<T>): Promise<T> {
+    inFlight.add(promise);
+    void promise.finally(() => inFlight.delete(promise)).catch(() => undefined);
+    return promise;
+  }
+
+  async function limiterKeys(rotationId: string): Promise<string[]> {
+    const row = await deps.db.selectFrom('secret_rotations').select(['connection_id', 'parameters']).where('id', '=', rotationId).executeTakeFirst();
+    if (!row) return [];
+    const objectId = typeof row.parameters.objectId === 'string' ? row.parameters.objectId : rotationId;
+    return [`connection:${row.connection_id}`, `app:${objectId}`];
+  }
+
+  function start(claim: Claim, release?: () => void): AttemptHandle {
+    const handle = runAttempt(deps, claim);
+    void track(handle.done.finally(() => release?.()));
+    return handle;
+  }
+
+  /** Runs an attempt now for one rotation (create, rotate-secrets). Undefined when one is already in flight. */
+  async function rotateNow(rotationId: string, actor: Actor, trigger: AttemptTrigger): Promise<AttemptHandle | undefined> {
+    const claim = await claimRotation(deps, { rotationId, trigger, actor });
+    if (!claim) return undefined;
+    return start(claim);
+  }
+
+  /** Starts leased work if the limiter has room; otherwise gives the lease back for another worker or tick. */
+  async function startLeased(rotationId: string, trigger: AttemptTrigger, resume: boolean): Promise<void> {
+    const keys = await limiterKeys(rotationId);
+    const release = limiter.tryAcquire(keys);
+    if (!release) {
+      await releaseLease(deps, rotationId);
+      return;
+    }
+    try {
+      const claim = resume ? await resumableClaim(rotationId) : await beginScheduled(rotationId, trigger);
+      if (!claim) {
+        release();
+        await releaseLease(deps, rotationId);
+        return;
+      }
+      start(claim, release);
+    } catch (error) {
+      release();
+      await releaseLease(deps, rotationId).catch(() => undefined);
+      deps.logger.error({ err: error, rotationId }, 'could not start a rotation attempt');
+    }
+  }
+
+  async function beginScheduled(rotationId: string, trigger: AttemptTrigger): Promise<Claim | undefined> {
+    const row = await deps.db.selectFrom('secret_rotations').select('org_id').where('id', '=', rotationId).executeTakeFirst();
+    if (!row) return undefined;
+    return beginLeasedAttempt(deps, { rotationId, trigger, actor: schedulerActor(row.org_id) });
+  }
+
+  /**
+   * The attempt a dead worker left behind. Attempts that never stored their credential restart: whatever
+   * they may have created is found by marker and removed first (inside runAttempt, step `issuing`).
+   */
+  async function resumableClaim(rotationId: string): Promise<Claim | undefined> {
+    const attempt = await deps.db
+      .selectFrom('secret_rotation_attempts')
+      .select(['id', 'trigger', 'step'])
+      .where('rotation_id', '=', rotationId)
+      .where('step', 'not in', ['completed', 'failed', 'abandoned'])
+      .orderBy('started_at', 'desc')
+      .executeTakeFirst();
+    if (attempt) {
+      deps.logger.info({ rotationId, attemptId: attempt.id, step: attempt.step }, 'resuming an interrupted rotation attempt');
+      return { rotationId, attemptId: attempt.id, trigger: attempt.trigger };
+    }
+    return beginScheduled(rotationId, 'recovery');
+  }
+
+  async function sweepOrphans(): Promise<void> {
+    const rotations = await deps.db
+      .selectFrom('secret_rotations')
+      .selectAll()
+      .where('status', '<>', 'rotating')
+      .where((eb) => eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<', deps.clock.now())]))
+      .execute();
+    for (const rotation of rotations) {
+      const provider = providerFor(rotation.type);
+      if (!provider) continue;
+      try {
+        const claimed = await deps.db
+          .updateTable('secret_rotations')
+          .set({ lease_owner: deps.settings.workerId, lease_expires_at: new Date(deps.clock.now().getTime() + deps.settings.leaseMs) })
+          .where('id', '=', rotation.id)
+          .where('status', '<>', 'rotating')
+          .where((eb) => eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<', deps.clock.now())]))
+          .executeTakeFirst();
+        if (Number(claimed.numUpdatedRows) !== 1) continue;
+        try {
+          const connection = await deps.connections.resolve(rotation.type, rotation.org_id, rotation.connection_id);
+          const pending = await deps.db
+            .selectFrom('secret_rotation_pending_revocations')
+            .select('external_id')
+            .where('rotation_id', '=', rotation.id)
+            .execute();
+          if (pending.length === 0 || trackedExternalIds(rotation).length > 0) {
+            await removeMarked(deps, provider, connection, rotation.parameters, rotationMarkerPrefix(rotation.id), rotation);
+          }
+        } finally {
+          await releaseLease(deps, rotation.id);
+        }
+      } catch (error) {
+        deps.logger.warn({ err: error, rotationId: rotation.id }, 'orphan sweep failed for a rotation; will try again');
+      }
+    }
+  }
+
+  /** One pass of background work. Exposed so tests can drive it deterministically. */
+  async function tick(): Promise<void> {
+    if (isTicking || deps.shutdownSignal.aborted) return;
+    isTicking = true;
+    try {
+      for (const rotationId of await claimAbandonedRotationIds(deps, limiter.available())) await startLeased(rotationId, 'recovery', true);
+      for (const rotationId of await claimDueRotationIds(deps, limiter.available())) await startLeased(rotationId, 'scheduled', false);
+      await processPendingRevocations(deps);
+      if (Date.now() - lastSweepAt >= deps.settings.orphanSweepIntervalMs) {
+        lastSweepAt = Date.now();
+        await sweepOrphans();
+      }
+    } catch (error) {
+      deps.logger.error({ err: error }, 'rotation scheduler pass failed');
+    } finally {
+      isTicking = false;
+    }
+  }
+
+  return {
+    rotateNow,
+    tick,
+    sweepOrphans,
+    /** Starts the periodic scheduler (every process unless REKEY_WORKER=false). */
+    startScheduler(): void {
+      if (timer) return;
+      timer = setInterval(() => void tick(), deps.settings.pollIntervalMs);
+      timer.unref();
+      void tick();
+    },
+    /** Stops scheduling and waits for in-flight attempts to finish or release their leases (shutdownSignal). */
+    async stop(): Promise<void> {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      await Promise.allSettled([...inFlight]);
+    },
+    /** Waits until every attempt started so far has ended (tests). */
+    async idle(): Promise<void> {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+  };
+}
