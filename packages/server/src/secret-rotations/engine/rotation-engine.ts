@@ -163,7 +163,11 @@ export function createRotationEngine(deps: EngineDeps) {
   }
 
   return {
+    workerId: deps.settings.workerId,
+    leaseMs: deps.settings.leaseMs,
     rotateNow,
+    /** Runs an attempt on a rotation that was claimed elsewhere (creation claims in its own transaction). */
+    runClaimed: async (claim: Claim): Promise<AttemptHandle> => start(claim),
     tick,
     sweepOrphans,
     /** Starts the periodic scheduler (every process unless REKEY_WORKER=false). */
