@@ -1,3 +1,4 @@
+import type { AppConnectionTables } from '../app-connections/app-connections.tables.js';
 import type { AuditTables } from '../audit/audit.tables.js';
 import type { AuthTables } from '../auth/auth.tables.js';
 import type { IdentityTables } from '../identities/identities.tables.js';
@@ -9,6 +10,7 @@ import type { PlatformTables } from './platform.tables.js';
  * The whole schema as Kysely sees it: each domain declares its tables in its own `*.tables.ts` file and
  * they are joined here. Migrations live in ./migrations and are the source of truth for the SQL.
  */
-export type Database = PlatformTables & AuthTables & OrganizationTables & IdentityTables & ProjectTables & AuditTables;
+export type Database = PlatformTables & AuthTables & OrganizationTables & IdentityTables & ProjectTables & AuditTables &
+  AppConnectionTables;
 
 export type { Json, Timestamp, Generated } from './column-types.js';
