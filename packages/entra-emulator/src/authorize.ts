@@ -135,7 +135,7 @@ async function delegatedTokenResponse(ctx: EmulatorContext, request: EmulatorReq
   const nowMs = ctx.clock.now();
   const lifetime = ctx.settings.tokenLifetimeSeconds;
   const graphScopes = session.scopes.filter((scope) => !OIDC_SCOPES.has(scope));
-  const accessToken = await issueUserToken(ctx.signingKey, {
+  const accessToken = await issueUserToken(await ctx.signingKey, {
     tenantId: session.tenant.id,
     audience: GRAPH_RESOURCE,
     appId: session.app.appId,
@@ -170,7 +170,7 @@ async function delegatedTokenResponse(ctx: EmulatorContext, request: EmulatorReq
     body.refresh_token = refreshToken;
   }
   if (session.scopes.includes('openid')) {
-    body.id_token = await issueIdToken(ctx.signingKey, {
+    body.id_token = await issueIdToken(await ctx.signingKey, {
       issuer: v2Issuer(ctx, session.tenant.id),
       clientId: session.app.appId,
       tenantId: session.tenant.id,

@@ -1,4 +1,4 @@
-import { generateKeyPair, generateKeyPairSync, randomBytes, X509Certificate, createPrivateKey } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPair, generateKeyPairSync, randomBytes, sign, X509Certificate } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -85,7 +85,18 @@ function buildCertificate(spec: CertificateSpec): string {
     });
   }
   cert.setExtensions(extensions);
-  cert.sign(forge.pki.privateKeyFromPem(spec.signerKeyPem), forge.md.sha256.create());
+  // node:crypto signs the TBSCertificate: forge's pure-JS RSA takes ~100 ms per signature, which
+  // would dominate start-up since every start issues a fresh leaf.
+  cert.signatureOid = forge.pki.oids.sha256WithRSAEncryption ?? '1.2.840.113549.1.1.11';
+  cert.siginfo.algorithmOid = cert.signatureOid;
+  cert.signature = '';
+  // certificateToAsn1 is [tbsCertificate, algorithm, signature]; the first element is what gets signed.
+  const unsigned = forge.pki.certificateToAsn1(cert).value;
+  const tbsCertificate = Array.isArray(unsigned) ? unsigned[0] : undefined;
+  if (!tbsCertificate) throw new Error('node-forge produced no TBSCertificate');
+  cert.tbsCertificate = tbsCertificate;
+  const tbs = Buffer.from(forge.asn1.toDer(tbsCertificate).getBytes(), 'binary');
+  cert.signature = sign('sha256', tbs, spec.signerKeyPem).toString('binary');
   return forge.pki.certificateToPem(cert);
 }
 
@@ -100,16 +111,34 @@ function caFromKeyPair(keys: KeyPairPem): CaMaterial {
   return { certPem, keyPem: keys.privateKeyPem };
 }
 
-/** A fresh CA that lives only in memory (the default when no `caDir` / `ca` is given). */
+/** A fresh CA that lives only in memory. */
 export async function createCa(): Promise<CaMaterial> {
   return caFromKeyPair(await generateRsaKeyPair());
 }
 
+let processCa: Promise<CaMaterial> | undefined;
+let processServerKey: Promise<string> | undefined;
+
+/**
+ * The in-memory CA used when neither `ca` nor `caDir` is given: one per process, because RSA key
+ * generation (~0.4 s) would otherwise dominate every start.
+ */
+export function sharedInMemoryCa(): Promise<CaMaterial> {
+  processCa ??= createCa();
+  return processCa;
+}
+
+/** TLS key for emulators without a `caDir`; each start still gets its own leaf certificate. */
+export function sharedServerKey(): Promise<string> {
+  processServerKey ??= generateRsaKeyPair().then((keys) => keys.privateKeyPem);
+  return processServerKey;
+}
+
 /** The TLS certificate for one emulator run, valid for 127.0.0.1 and localhost. */
-export function issueServerCertificate(ca: CaMaterial, keys: KeyPairPem): string {
+export function issueServerCertificate(ca: CaMaterial, serverKeyPem: string): string {
   return buildCertificate({
     commonName: '127.0.0.1',
-    publicKeyPem: keys.publicKeyPem,
+    publicKeyPem: createPublicKey(serverKeyPem).export({ type: 'spki', format: 'pem' }).toString(),
     signerKeyPem: ca.keyPem,
     issuerCertPem: ca.certPem,
     isCa: false,
@@ -167,7 +196,32 @@ async function readPair(certPath: string, keyPath: string): Promise<CaMaterial> 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Loads `dir/ca.pem` + `dir/ca-key.pem`, or creates them. Several processes may call this at once
+ * Loads `dir/{name}` (an RSA private key), creating it if needed with the same exclusive-link
+ * publication as the CA key, so concurrent starts share one key.
+ */
+export async function ensureKeyFile(dir: string, name: string): Promise<string> {
+  const keyPath = path.join(dir, name);
+  if (existsSync(keyPath)) return readFile(keyPath, 'utf8');
+  await mkdir(dir, { recursive: true });
+  const { privateKeyPem } = await generateRsaKeyPair();
+  const tmp = `${keyPath}.${process.pid}-${randomBytes(4).toString('hex')}`;
+  await writeFile(tmp, privateKeyPem, { mode: 0o600 });
+  try {
+    await link(tmp, keyPath);
+    return privateKeyPem;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return readFile(keyPath, 'utf8');
+  } finally {
+    await rm(tmp, { force: true });
+  }
+}
+
+export const SERVER_KEY_FILE = 'tls-key.pem';
+
+/**
+ * Loads `dir/ca.pem` + `dir/ca-key.pem`, or creates them. It also prepares `dir/tls-key.pem`, the
+ * key of the per-start leaf certificates, so emulator starts never wait for RSA key generation. Several processes may call this at once
  * (test workers, the demo), so the key file is published with an exclusive hard link: exactly one
  * process wins, the others wait for its certificate instead of writing a mismatched pair.
  */
@@ -187,6 +241,7 @@ export async function ensureCa(dir: string): Promise<PersistedCa> {
   if (existsSync(keyPath) && (existsSync(certPath) || (await waitForCert()))) {
     const material = await readPair(certPath, keyPath);
     assertPair(material, dir);
+    await ensureKeyFile(dir, SERVER_KEY_FILE);
     return { ...material, certPath };
   }
 
@@ -207,9 +262,11 @@ export async function ensureCa(dir: string): Promise<PersistedCa> {
     if (!(await waitForCert())) throw new Error(`${keyPath} exists without ${certPath}; delete ${dir} to regenerate the CA.`);
     const theirs = await readPair(certPath, keyPath);
     assertPair(theirs, dir);
+    await ensureKeyFile(dir, SERVER_KEY_FILE);
     return { ...theirs, certPath };
   }
   await rename(tmpCert, certPath);
   await rm(tmpKey, { force: true });
+  await ensureKeyFile(dir, SERVER_KEY_FILE);
   return { ...material, certPath };
 }

@@ -35,7 +35,8 @@ export interface EmulatorContext {
   clock: EmulatorClock;
   store: Store;
   settings: Settings;
-  signingKey: SigningKey;
+  /** Generated in the background at start; awaited by the first request that needs it. */
+  signingKey: Promise<SigningKey>;
   faults: FaultEngine;
   throttle: Throttle;
   recorder: RequestRecorder;

@@ -35,7 +35,7 @@ export async function authenticateGraph(
   const match = /^Bearer\s+(.*)$/i.exec(authorization.trim());
   const token = match?.[1]?.trim() ?? '';
   if (token === '') return { response: unauthorized(ctx, request, 'Access token is empty.') };
-  const verified = await verifyAccessToken(ctx.signingKey, token, ctx.clock.now());
+  const verified = await verifyAccessToken(await ctx.signingKey, token, ctx.clock.now());
   if (!verified.ok) {
     const message = verified.reason === 'expired' ? 'Access token has expired or is not yet valid.' : 'Access token validation failure.';
     return { response: unauthorized(ctx, request, message) };

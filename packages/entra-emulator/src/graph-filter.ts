@@ -192,7 +192,8 @@ export function evaluateFilter(node: FilterNode, read: (property: string) => str
       return node.values.some((value) => same(read(node.property), value));
     case 'startswith': {
       const actual = read(node.property);
-      return actual !== null && actual.toLowerCase().startsWith(node.value.toLowerCase());
+      if (actual === null) return false;
+      return actual.toLowerCase().startsWith(node.value.toLowerCase());
     }
   }
 }

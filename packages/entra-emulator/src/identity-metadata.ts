@@ -83,11 +83,12 @@ export function openIdConfiguration(ctx: EmulatorContext, request: EmulatorReque
   );
 }
 
-export function jwks(ctx: EmulatorContext, request: EmulatorRequest): EmulatorResponse {
+export async function jwks(ctx: EmulatorContext, request: EmulatorRequest): Promise<EmulatorResponse> {
   const segment = request.params.tenant ?? '';
   const resolution = resolveTenant(ctx.store, segment);
   if (resolution.kind === 'invalid') return aadErrorResponse(ctx, request, aad.badTenantSyntax(segment));
   if (resolution.kind === 'unknown') return aadErrorResponse(ctx, request, aad.tenantNotFound(segment));
   const issuer = v2Issuer(ctx, resolution.kind === 'tenant' ? resolution.tenant.id : '{tenantid}');
-  return jsonResponse(200, { keys: [{ ...ctx.signingKey.jwk, issuer }] }, identityHeaders(request, newGuid()));
+  const key = await ctx.signingKey;
+  return jsonResponse(200, { keys: [{ ...key.jwk, issuer }] }, identityHeaders(request, newGuid()));
 }

@@ -70,7 +70,7 @@ async function dispatch(ctx: EmulatorContext, request: EmulatorRequest, kind: Ro
     case 'openidConfiguration':
       return { response: openIdConfiguration(ctx, request) };
     case 'jwks':
-      return { response: jwks(ctx, request) };
+      return { response: await jwks(ctx, request) };
     case 'authorize':
       return { response: authorizeEndpoint(ctx, request, resolveTenant(ctx.store, request.params.tenant ?? '')) };
     case 'token':

@@ -3,7 +3,16 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createAdmin } from './admin.js';
 import { createAdminHttp } from './admin-http.js';
-import { type CaMaterial, createCa, ensureCa, generateRsaKeyPair, issueServerCertificate } from './certs.js';
+import {
+  type CaMaterial,
+  ensureCa,
+  ensureKeyFile,
+  generateRsaKeyPair,
+  issueServerCertificate,
+  SERVER_KEY_FILE,
+  sharedInMemoryCa,
+  sharedServerKey,
+} from './certs.js';
 import { createClock } from './clock.js';
 import type { EmulatorContext } from './context.js';
 import { createFaultEngine } from './faults.js';
@@ -22,7 +31,7 @@ const HOST = '127.0.0.1';
 async function loadCa(options: EmulatorOptions): Promise<CaMaterial & { certPath?: string }> {
   if (options.ca) return options.ca;
   if (options.caDir) return ensureCa(options.caDir);
-  return createCa();
+  return sharedInMemoryCa();
 }
 
 function listen(server: Server, port: number): Promise<number> {
@@ -44,19 +53,27 @@ function closeServer(server: Server): Promise<void> {
 }
 
 /**
- * Starts one emulator on 127.0.0.1. Key generation for the TLS certificate, the token signing key
- * and (when needed) the CA runs in parallel, which keeps start-up well under a second.
+ * Starts one emulator on 127.0.0.1. Start-up never waits for RSA key generation when a `caDir` is
+ * prepared (the TLS key lives next to the CA): the leaf certificate is signed per start, and the
+ * per-instance token signing key is generated in the background; the first token request waits
+ * for it if it is not ready yet.
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const [ca, tlsKeys, tokenKeys] = await Promise.all([loadCa(options), generateRsaKeyPair(), generateRsaKeyPair()]);
-  const serverCertPem = issueServerCertificate(ca, tlsKeys);
+  const signingKey = generateRsaKeyPair().then((keys) => createSigningKey(keys.privateKeyPem));
+  // Not awaited here; keep a failure from surfacing as an unhandled rejection before first use.
+  signingKey.catch(() => undefined);
+  const [ca, serverKeyPem] = await Promise.all([
+    loadCa(options),
+    options.caDir && !options.ca ? ensureKeyFile(options.caDir, SERVER_KEY_FILE) : sharedServerKey(),
+  ]);
+  const serverCertPem = issueServerCertificate(ca, serverKeyPem);
   const clock = createClock(options.clock);
   const ctx: EmulatorContext = {
     origin: options.publicOrigin ?? `https://${HOST}`,
     clock,
     store: createStore(),
     settings: createSettings(options),
-    signingKey: await createSigningKey(tokenKeys.privateKeyPem),
+    signingKey,
     faults: createFaultEngine(),
     throttle: createThrottle(),
     recorder: createRequestRecorder(options.requestLogLimit ?? 5000),
@@ -77,7 +94,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     });
   };
 
-  const httpsServer = https.createServer({ key: tlsKeys.privateKeyPem, cert: serverCertPem }, onRequest);
+  const httpsServer = https.createServer({ key: serverKeyPem, cert: serverCertPem }, onRequest);
   const port = await listen(httpsServer, options.port ?? 0);
   const servers: Server[] = [httpsServer];
   const listenOrigin = `https://${HOST}:${port}`;

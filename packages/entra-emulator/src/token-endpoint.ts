@@ -30,7 +30,7 @@ async function clientCredentialsGrant(ctx: EmulatorContext, request: EmulatorReq
   const client = await identifyClient(ctx, input);
   if ('failure' in client) return aadErrorResponse(ctx, request, client.failure);
   const lifetime = ctx.settings.tokenLifetimeSeconds;
-  const accessToken = await issueAppToken(ctx.signingKey, {
+  const accessToken = await issueAppToken(await ctx.signingKey, {
     tenantId: input.tenant.id,
     audience: audience.audience,
     appId: client.app.appId,
