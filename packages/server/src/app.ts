@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import type { Keyring } from './crypto/keyring.js';
 import type { Db } from './db/database.js';
 import './http/access.js';
+import { defaultWebDir, registerDashboard } from './http/dashboard.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { registerOpenApi } from './http/openapi.js';
 import type { Clock } from './lib/clock.js';
@@ -57,6 +58,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const routes = app.withTypeProvider<ZodTypeProvider>();
   await routes.register(statusRoutes, { db: deps.db, version });
+  await registerDashboard(app, deps.config.webDir ?? defaultWebDir());
 
   return app;
 }

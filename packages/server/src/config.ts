@@ -32,7 +32,18 @@ const configSchema = z.object({
     .optional(),
   REKEY_AZURE_AUTHORITY_HOST: httpsOrigin.default('https://login.microsoftonline.com'),
   REKEY_AZURE_GRAPH_URL: httpsOrigin.default('https://graph.microsoft.com'),
+  REKEY_AZURE_OAUTH_CLIENT_ID: z.string().trim().min(1).optional(),
+  REKEY_AZURE_OAUTH_CLIENT_SECRET: z.string().min(1).optional(),
+  REKEY_WEB_DIR: z.string().min(1).optional(),
   REKEY_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(6 * 1024 * 1024),
+  REKEY_SMTP_URL: z
+    .url({ message: 'must be an smtp:// or smtps:// URL such as smtps://user:password@mail.example.com:465' })
+    .refine((value) => /^smtps?:\/\//.test(value), { message: 'must start with smtp:// or smtps://' })
+    .optional(),
+  REKEY_SMTP_FROM: z.string().min(3, { message: 'must be an address such as Rekey <rekey@example.com>' }).default('Rekey <rekey@localhost>'),
+  REKEY_LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number({ message: 'must be a number' }).int().min(1).max(100_000).default(60),
+  REKEY_MACHINE_LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number({ message: 'must be a number' }).int().min(1).max(100_000).default(600),
+  REKEY_ACCOUNT_LOGIN_FAILURES_PER_15_MINUTES: z.coerce.number({ message: 'must be a number' }).int().min(1).max(1000).default(10),
 });
 
 export type Config = {
@@ -46,7 +57,21 @@ export type Config = {
   publicUrl: string | undefined;
   azureAuthorityHost: string;
   azureGraphUrl: string;
+  /** Rekey's own Azure app for OAuth app connections; both set or both unset. */
+  azureOAuthClientId: string | undefined;
+  azureOAuthClientSecret: string | undefined;
   bodyLimitBytes: number;
+  /** The dashboard build to serve at `/` (default: packages/web/dist). */
+  webDir: string | undefined;
+  /** Invitation emails are sent through this SMTP server when set; otherwise only the link is returned. */
+  smtpUrl: string | undefined;
+  smtpFrom: string;
+  /** Per client IP: password logins, invitation acceptance and bootstrap attempts per minute. */
+  loginRateLimitPerMinute: number;
+  /** Per client IP: Universal Auth logins and token renew/revoke calls per minute. */
+  machineLoginRateLimitPerMinute: number;
+  /** Per account: failed password logins per 15 minutes before the account is locked for the rest of the window. */
+  accountLoginFailuresPer15Minutes: number;
 };
 
 export class ConfigError extends Error {}
@@ -70,6 +95,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'REKEY_ROOT_KEY: is required when DATABASE_URL is set (32 random bytes, base64; generate one with: openssl rand -base64 32)',
     );
   }
+  if (Boolean(values.REKEY_AZURE_OAUTH_CLIENT_ID) !== Boolean(values.REKEY_AZURE_OAUTH_CLIENT_SECRET)) {
+    throw new ConfigError('REKEY_AZURE_OAUTH_CLIENT_ID and REKEY_AZURE_OAUTH_CLIENT_SECRET: set both (Rekey\'s Azure app for OAuth connections) or neither');
+  }
   return {
     port: values.PORT,
     host: values.HOST,
@@ -81,6 +109,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: values.REKEY_PUBLIC_URL,
     azureAuthorityHost: values.REKEY_AZURE_AUTHORITY_HOST,
     azureGraphUrl: values.REKEY_AZURE_GRAPH_URL,
+    azureOAuthClientId: values.REKEY_AZURE_OAUTH_CLIENT_ID,
+    azureOAuthClientSecret: values.REKEY_AZURE_OAUTH_CLIENT_SECRET,
     bodyLimitBytes: values.REKEY_BODY_LIMIT_BYTES,
+    webDir: values.REKEY_WEB_DIR ? path.resolve(values.REKEY_WEB_DIR) : undefined,
+    smtpUrl: values.REKEY_SMTP_URL,
+    smtpFrom: values.REKEY_SMTP_FROM,
+    loginRateLimitPerMinute: values.REKEY_LOGIN_RATE_LIMIT_PER_MINUTE,
+    machineLoginRateLimitPerMinute: values.REKEY_MACHINE_LOGIN_RATE_LIMIT_PER_MINUTE,
+    accountLoginFailuresPer15Minutes: values.REKEY_ACCOUNT_LOGIN_FAILURES_PER_15_MINUTES,
   };
 }
