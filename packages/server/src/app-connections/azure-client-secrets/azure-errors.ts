@@ -20,6 +20,16 @@ const aadstsExplanations: Record<string, { category: ProviderError['category']; 
   '900023': { category: 'invalid', text: 'the tenant ID is not a valid tenant identifier' },
   '700027': { category: 'authentication', text: 'the certificate assertion could not be verified (wrong certificate or private key)' },
   '70011': { category: 'invalid', text: 'the requested scope is not valid' },
+  '700024': { category: 'authentication', text: 'the certificate assertion is outside its validity window (check the server clock)' },
+  '50027': { category: 'authentication', text: 'the certificate assertion is malformed' },
+  '7000112': { category: 'authentication', text: 'the application is disabled in the tenant' },
+  '70008': { category: 'authentication', text: 'the authorization code has expired' },
+  '54005': { category: 'authentication', text: 'the authorization code was already used' },
+  '9002313': { category: 'authentication', text: 'the authorization code or refresh token is not valid' },
+  '501481': { category: 'authentication', text: 'the authorization code does not belong to this sign-in (PKCE mismatch)' },
+  '50011': { category: 'invalid', text: "the redirect URI is not registered on Rekey's OAuth app" },
+  '700082': { category: 'authentication', text: 'the refresh token has expired after a long period of inactivity' },
+  '50173': { category: 'authentication', text: 'the grant was revoked (the password changed or consent was withdrawn)' },
 };
 
 export function aadstsCode(message: string): string | undefined {
