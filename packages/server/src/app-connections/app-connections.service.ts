@@ -255,6 +255,13 @@ export function createAppConnectionsService(deps: AppConnectionsServiceDeps) {
       return cache.resolve(orgId, connectionId);
     },
 
+    /** For the rotation service: a connection's id, name and app; 404 when it is not in the organization. */
+    async describeConnection(orgId: string, connectionId: string): Promise<{ id: string; name: string; app: AppConnectionApp }> {
+      const row = await repo.findById(orgId, connectionId);
+      if (!row) throw notFoundById(connectionId);
+      return { id: row.id, name: row.name, app: row.app };
+    },
+
     /** Names of the rotations that still use a connection (empty when none, or before rotations exist). */
     rotationsUsingConnection(connectionId: string) {
       return repo.rotationsUsingConnection(connectionId);
