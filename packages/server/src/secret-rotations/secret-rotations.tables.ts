@@ -1,7 +1,7 @@
 import type { Generated, Json, Timestamp } from '../db/column-types.js';
 
 export type RotationStatus = 'success' | 'failed' | 'rotating';
-export type AttemptTrigger = 'create' | 'scheduled' | 'manual' | 'recovery';
+export type AttemptTrigger = 'create' | 'scheduled' | 'manual' | 'recovery' | 'rollback';
 /** Journal steps, in order. `failed` and `abandoned` end an attempt early. */
 export type AttemptStep = 'claimed' | 'issuing' | 'issued' | 'verified' | 'promoted' | 'completed' | 'failed' | 'abandoned';
 

@@ -98,6 +98,12 @@ export function createRotationEngine(deps: EngineDeps) {
       .where('step', 'not in', ['completed', 'failed', 'abandoned'])
       .orderBy('started_at', 'desc')
       .executeTakeFirst();
+    if (attempt?.trigger === 'rollback') {
+      // A rollback is one transaction: if it did not commit, nothing changed. Close it and move on.
+      await deps.db.updateTable('secret_rotation_attempts').set({ step: 'abandoned', finished_at: deps.clock.now() }).where('id', '=', attempt.id).execute();
+      await deps.db.updateTable('secret_rotations').set({ status: 'success' }).where('id', '=', rotationId).execute();
+      return undefined;
+    }
     if (attempt) {
       deps.logger.info({ rotationId, attemptId: attempt.id, step: attempt.step }, 'resuming an interrupted rotation attempt');
       return { rotationId, attemptId: attempt.id, trigger: attempt.trigger };
@@ -165,6 +171,7 @@ export function createRotationEngine(deps: EngineDeps) {
   return {
     workerId: deps.settings.workerId,
     leaseMs: deps.settings.leaseMs,
+    settings: deps.settings,
     rotateNow,
     /** Runs an attempt on a rotation that was claimed elsewhere (creation claims in its own transaction). */
     runClaimed: async (claim: Claim): Promise<AttemptHandle> => start(claim),
