@@ -14,6 +14,13 @@ import { toRequestError } from './secret-rotations.service.js';
 
 const dayMs = 24 * 60 * 60 * 1000;
 
+function outcomeOf(step: string): 'success' | 'failed' | 'abandoned' | 'in-progress' {
+  if (step === 'failed') return 'failed';
+  if (step === 'completed' || step === 'promoted') return 'success';
+  if (step === 'abandoned') return 'abandoned';
+  return 'in-progress';
+}
+
 /** History, preview and rollback: the operator's view of a rotation (issue "rotation operations"). */
 export function createRotationOperations(deps: SecretRotationsServiceDeps & { engineSettings: { credentialGraceDays: number } }) {
   async function load(actor: Actor, rotationId: string) {
@@ -46,7 +53,7 @@ export function createRotationOperations(deps: SecretRotationsServiceDeps & { en
           id: attempt.id,
           trigger: attempt.trigger,
           step: attempt.step,
-          outcome: attempt.error_message && attempt.step === 'failed' ? 'failed' : attempt.step === 'completed' || attempt.step === 'promoted' ? 'success' : attempt.step === 'abandoned' ? 'abandoned' : 'in-progress',
+          outcome: outcomeOf(attempt.step),
           actor: { type: attempt.actor_type, id: attempt.actor_id },
           keyId: attempt.external_id,
           replacedKeyId: attempt.replaced_external_id,
