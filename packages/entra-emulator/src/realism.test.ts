@@ -1,6 +1,7 @@
 import type { GraphError } from '@microsoft/microsoft-graph-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { replicationTiming } from './credentials.js';
+import { addPassword, checkSecret, replicationTiming } from './credentials.js';
+import type { StoredApplication } from './store.js';
 import { REALISM_PRESETS, resolveRealism } from './settings.js';
 import {
   GRAPH_SCOPE,
@@ -35,6 +36,21 @@ describe('realism presets', () => {
     });
     expect(resolveRealism({ activationDelay: 'realistic' }).readAfterWriteDelayMs).toBe(0);
     expect(() => resolveRealism({ activationDelay: { minMs: 5, maxMs: 1 } })).toThrow(/maxMs/);
+  });
+});
+
+describe('flaky replicas', () => {
+  it('fail intermittently inside the flaky window after activation, then settle', () => {
+    const app: StoredApplication = {
+      id: 'a', appId: 'b', servicePrincipalId: 'c', displayName: 'x', signInAudience: 'AzureADMyOrg', createdMs: 0,
+      description: null, notes: null, tags: [], redirectUris: [], roles: new Set(), owners: new Set(), passwords: [], keyCredentials: [],
+    };
+    const realism = resolveRealism({ activationDelay: 1000, flakyWindowMs: 5000, flakyProbability: 0.5 });
+    const { secretText } = addPassword(app, {}, 0, replicationTiming(realism));
+    expect(checkSecret(app, secretText, 500, realism).result).toBe('invalid');
+    expect(checkSecret(app, secretText, 2000, realism, () => 0.4).result).toBe('invalid');
+    expect(checkSecret(app, secretText, 2000, realism, () => 0.6).result).toBe('ok');
+    expect(checkSecret(app, secretText, 6000, realism, () => 0).result).toBe('ok');
   });
 });
 
