@@ -4,6 +4,7 @@ import type { AuthTables } from '../auth/auth.tables.js';
 import type { IdentityTables } from '../identities/identities.tables.js';
 import type { OrganizationTables } from '../organizations/organizations.tables.js';
 import type { ProjectTables } from '../projects/projects.tables.js';
+import type { SecretsTables } from '../secrets/secrets.tables.js';
 import type { PlatformTables } from './platform.tables.js';
 
 /**
@@ -11,6 +12,7 @@ import type { PlatformTables } from './platform.tables.js';
  * they are joined here. Migrations live in ./migrations and are the source of truth for the SQL.
  */
 export type Database = PlatformTables & AuthTables & OrganizationTables & IdentityTables & ProjectTables & AuditTables &
+  SecretsTables &
   AppConnectionTables;
 
 export type { Json, Timestamp, Generated } from './column-types.js';

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are secret values holding ${...} references, not templates
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../http/errors.js';
 import { createReferenceExpander, parseReference, type ReferenceSource, type SecretLocation } from './references.js';
