@@ -35,6 +35,15 @@ const configSchema = z.object({
   REKEY_AZURE_OAUTH_CLIENT_ID: z.string().trim().min(1).optional(),
   REKEY_AZURE_OAUTH_CLIENT_SECRET: z.string().min(1).optional(),
   REKEY_WEB_DIR: z.string().min(1).optional(),
+  REKEY_SCHEDULER_INTERVAL_MS: z.coerce.number({ message: 'must be a number' }).int().min(50).max(3_600_000).default(5_000),
+  REKEY_ROTATION_LEASE_MS: z.coerce.number({ message: 'must be a number' }).int().min(500).max(3_600_000).default(60_000),
+  REKEY_ROTATION_VERIFY_TIMEOUT_MS: z.coerce.number({ message: 'must be a number' }).int().min(0).max(24 * 3_600_000).default(600_000),
+  REKEY_ROTATION_VERIFY_INITIAL_DELAY_MS: z.coerce.number({ message: 'must be a number' }).int().min(10).max(600_000).default(1_000),
+  REKEY_ROTATION_MAX_CONCURRENCY: z.coerce.number({ message: 'must be a number' }).int().min(1).max(1000).default(8),
+  REKEY_ROTATION_MAX_CONCURRENCY_PER_CONNECTION: z.coerce.number({ message: 'must be a number' }).int().min(1).max(1000).default(4),
+  REKEY_ROTATION_TRANSIENT_RETRIES: z.coerce.number({ message: 'must be a number' }).int().min(0).max(20).default(5),
+  REKEY_ROTATION_RETRY_BASE_MS: z.coerce.number({ message: 'must be a number' }).int().min(10).max(600_000).default(1_000),
+  REKEY_ROTATE_WAIT_MS: z.coerce.number({ message: 'must be a number' }).int().min(0).max(600_000).default(30_000),
   REKEY_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(6 * 1024 * 1024),
   REKEY_SMTP_URL: z
     .url({ message: 'must be an smtp:// or smtps:// URL such as smtps://user:password@mail.example.com:465' })
@@ -63,6 +72,18 @@ export type Config = {
   bodyLimitBytes: number;
   /** The dashboard build to serve at `/` (default: packages/web/dist). */
   webDir: string | undefined;
+  rotation: {
+    schedulerIntervalMs: number;
+    leaseMs: number;
+    verifyTimeoutMs: number;
+    verifyInitialDelayMs: number;
+    maxConcurrency: number;
+    maxConcurrencyPerConnection: number;
+    transientRetries: number;
+    retryBaseMs: number;
+    /** How long `rotate-secrets` waits for the attempt before answering with status `rotating`. */
+    rotateWaitMs: number;
+  };
   /** Invitation emails are sent through this SMTP server when set; otherwise only the link is returned. */
   smtpUrl: string | undefined;
   smtpFrom: string;
@@ -113,6 +134,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     azureOAuthClientSecret: values.REKEY_AZURE_OAUTH_CLIENT_SECRET,
     bodyLimitBytes: values.REKEY_BODY_LIMIT_BYTES,
     webDir: values.REKEY_WEB_DIR ? path.resolve(values.REKEY_WEB_DIR) : undefined,
+    rotation: {
+      schedulerIntervalMs: values.REKEY_SCHEDULER_INTERVAL_MS,
+      leaseMs: values.REKEY_ROTATION_LEASE_MS,
+      verifyTimeoutMs: values.REKEY_ROTATION_VERIFY_TIMEOUT_MS,
+      verifyInitialDelayMs: values.REKEY_ROTATION_VERIFY_INITIAL_DELAY_MS,
+      maxConcurrency: values.REKEY_ROTATION_MAX_CONCURRENCY,
+      maxConcurrencyPerConnection: values.REKEY_ROTATION_MAX_CONCURRENCY_PER_CONNECTION,
+      transientRetries: values.REKEY_ROTATION_TRANSIENT_RETRIES,
+      retryBaseMs: values.REKEY_ROTATION_RETRY_BASE_MS,
+      rotateWaitMs: values.REKEY_ROTATE_WAIT_MS,
+    },
     smtpUrl: values.REKEY_SMTP_URL,
     smtpFrom: values.REKEY_SMTP_FROM,
     loginRateLimitPerMinute: values.REKEY_LOGIN_RATE_LIMIT_PER_MINUTE,
