@@ -36,7 +36,8 @@ function requiredString(body: Body, name: string): string {
  * in-process arguments, so the README documents one format for both.
  */
 export function createAdminHttp(admin: EmulatorAdmin, info: () => Record<string, unknown>): AdminHandler {
-  // Each route: [method, pattern, handler(match, body, query)].
+  // Each route: [method, pattern, handler(match, body, query)]. Bodies go unchanged to the same
+  // methods the in-process API exposes, which validate them and throw InputError (→ 400).
   type Route = [string, RegExp, (match: string[], body: Body, query: URLSearchParams) => Promise<unknown> | unknown];
   const app = '^/_emulator/tenants/([^/]+)/applications/([^/]+)';
   const routes: Route[] = [
@@ -96,6 +97,7 @@ export function createAdminHttp(admin: EmulatorAdmin, info: () => Record<string,
     ['GET', /^\/_emulator\/counters$/, () => admin.counters()],
   ];
 
+  // A handler may return a ready response (ca.pem is not JSON); anything else is serialised.
   const toResponse = (value: unknown): EmulatorResponse => {
     if (isRecord(value) && typeof value.status === 'number' && typeof value.body === 'string' && isRecord(value.headers)) {
       return value as unknown as EmulatorResponse;

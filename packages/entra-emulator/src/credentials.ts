@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { addYears, graphDateTime, isoDate } from './dates.js';
 import { generateSecret, hashSecret, newGuid, pickInRange, secretMatches } from './ids.js';
+import { InputError } from './input-error.js';
 import type { StoredApplication, StoredKeyCredential, StoredPassword } from './store.js';
 import type { KeyCredentialView, PasswordCredentialView, ResolvedRealism } from './types.js';
 
@@ -147,7 +148,12 @@ export interface NewKeyCredentialInput {
 
 /** Registers a certificate; its validity defaults to the certificate's own notBefore/notAfter. */
 export function addKeyCredential(app: StoredApplication, input: NewKeyCredentialInput): StoredKeyCredential {
-  const x509 = new X509Certificate(input.certificatePem);
+  let x509: X509Certificate;
+  try {
+    x509 = new X509Certificate(input.certificatePem);
+  } catch {
+    throw new InputError('certificatePem must be a PEM-encoded X.509 certificate');
+  }
   const stored: StoredKeyCredential = {
     keyId: (input.keyId ?? newGuid()).toLowerCase(),
     displayName: input.displayName ?? x509.subject.replace(/\n/g, ', '),

@@ -147,6 +147,18 @@ describe('client credentials with @azure/msal-node', () => {
     expect(decodeJwt(result?.accessToken ?? '')).toMatchObject({ appid: READER.appId, roles: ['Application.Read.All'] });
   });
 
+  it('authenticates with a certificate assertion (RS256, x5t SHA-1 thumbprint)', async () => {
+    const app = new ConfidentialClientApplication({
+      auth: {
+        clientId: CERT_APP.appId,
+        clientCertificate: { thumbprint: certificate.thumbprintSha1, privateKey: certificate.keyPem },
+        ...authority(TENANT.id),
+      },
+    });
+    const result = await app.acquireTokenByClientCredential({ scopes: [GRAPH_SCOPE] });
+    expect(decodeJwt(result?.accessToken ?? '')).toMatchObject({ appid: CERT_APP.appId, appidacr: '2' });
+  });
+
   it('throws ServerError with status 401 for a bad secret', async () => {
     const app = new ConfidentialClientApplication({ auth: { clientId: NO_ROLES.appId, clientSecret: 'wrong', ...authority(TENANT.id) } });
     const error = await rejectionOf(app.acquireTokenByClientCredential({ scopes: [GRAPH_SCOPE] }));

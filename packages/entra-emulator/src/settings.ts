@@ -1,3 +1,4 @@
+import { InputError } from './input-error.js';
 import type {
   DelayRange,
   EmulatorOptions,
@@ -50,7 +51,7 @@ export const REALISM_PRESETS: Record<RealismPreset, ResolvedRealism> = {
 };
 
 function nonNegative(value: number, name: string): number {
-  if (!Number.isFinite(value) || value < 0) throw new TypeError(`${name} must be a non-negative number`);
+  if (!Number.isFinite(value) || value < 0) throw new InputError(`${name} must be a non-negative number`);
   return value;
 }
 
@@ -58,7 +59,7 @@ export function resolveRange(value: number | DelayRange, name: string): DelayRan
   if (typeof value === 'number') return { minMs: nonNegative(value, name), maxMs: value };
   const minMs = nonNegative(value.minMs, `${name}.minMs`);
   const maxMs = nonNegative(value.maxMs, `${name}.maxMs`);
-  if (maxMs < minMs) throw new TypeError(`${name}.maxMs must be >= minMs`);
+  if (maxMs < minMs) throw new InputError(`${name}.maxMs must be >= minMs`);
   return { minMs, maxMs };
 }
 
@@ -73,13 +74,13 @@ export function resolveRealism(
 ): ResolvedRealism {
   if (input === undefined) return { ...base };
   if (isPreset(input)) return { ...REALISM_PRESETS[input] };
-  if (typeof input !== 'object' || input === null) throw new TypeError(`unknown realism preset: ${String(input)}`);
+  if (typeof input !== 'object' || input === null) throw new InputError(`unknown realism preset: ${String(input)}`);
   const activation = input.activationDelay;
   let activationDelay = base.activationDelay;
   if (isPreset(activation)) activationDelay = REALISM_PRESETS[activation].activationDelay;
   else if (activation !== undefined) activationDelay = resolveRange(activation, 'activationDelay');
   const probability = input.flakyProbability ?? base.flakyProbability;
-  if (probability < 0 || probability > 1) throw new TypeError('flakyProbability must be between 0 and 1');
+  if (probability < 0 || probability > 1) throw new InputError('flakyProbability must be between 0 and 1');
   return {
     activationDelay,
     readAfterWriteDelayMs: nonNegative(input.readAfterWriteDelayMs ?? base.readAfterWriteDelayMs, 'readAfterWriteDelayMs'),

@@ -74,7 +74,8 @@ export function issueAppToken(key: SigningKey, input: AppTokenInput): Promise<st
       idp: accessTokenIssuer(input.tenantId),
       idtyp: 'app',
       oid: input.servicePrincipalId,
-      roles: input.roles,
+      // Entra omits the claim entirely when no application permission is granted.
+      ...(input.roles.length > 0 ? { roles: input.roles } : {}),
       sub: input.servicePrincipalId,
       tid: input.tenantId,
       uti: randomToken(16),
