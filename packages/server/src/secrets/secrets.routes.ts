@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { foldersRoutes } from './folders.routes.js';
 import { importsRoutes } from './imports.routes.js';
+import { compiledSerializer } from './json-serializer.js';
 import { authenticated, callContext } from './route-context.js';
 import {
   fieldsOf,
@@ -37,6 +38,8 @@ export const secretsRoutes: FastifyPluginAsyncZod<{ secrets: SecretsService }> =
         querystring: zListSecretsQuery,
         response: { 200: zListSecretsResponse },
       },
+      // The hottest route: serialise from the response schema without re-validating (json-serializer.ts).
+      serializerCompiler: compiledSerializer,
       config: authenticated,
     },
     async (request) => {
@@ -60,6 +63,7 @@ export const secretsRoutes: FastifyPluginAsyncZod<{ secrets: SecretsService }> =
     '/api/v3/secrets/raw/:secretName',
     {
       schema: { tags, summary: 'Read one secret', params: zSecretNameParams, querystring: zGetSecretQuery, response: { 200: zSecretResponse } },
+      serializerCompiler: compiledSerializer,
       config: authenticated,
     },
     async (request) => {
