@@ -43,6 +43,7 @@ const configSchema = z.object({
   REKEY_ROTATION_MAX_CONCURRENCY_PER_CONNECTION: z.coerce.number({ message: 'must be a number' }).int().min(1).max(1000).default(4),
   REKEY_ROTATION_TRANSIENT_RETRIES: z.coerce.number({ message: 'must be a number' }).int().min(0).max(20).default(5),
   REKEY_ROTATION_RETRY_BASE_MS: z.coerce.number({ message: 'must be a number' }).int().min(10).max(600_000).default(1_000),
+  REKEY_ROTATION_MAX_CONSECUTIVE_FAILURES: z.coerce.number({ message: 'must be a number' }).int().min(1).max(1000).default(5),
   REKEY_ROTATE_WAIT_MS: z.coerce.number({ message: 'must be a number' }).int().min(0).max(600_000).default(30_000),
   REKEY_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(6 * 1024 * 1024),
   REKEY_SMTP_URL: z
@@ -81,6 +82,8 @@ export type Config = {
     maxConcurrencyPerConnection: number;
     transientRetries: number;
     retryBaseMs: number;
+    /** Failed attempts in a row before automatic retries stop (circuit breaker). */
+    maxConsecutiveFailures: number;
     /** How long `rotate-secrets` waits for the attempt before answering with status `rotating`. */
     rotateWaitMs: number;
   };
@@ -144,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       transientRetries: values.REKEY_ROTATION_TRANSIENT_RETRIES,
       retryBaseMs: values.REKEY_ROTATION_RETRY_BASE_MS,
       rotateWaitMs: values.REKEY_ROTATE_WAIT_MS,
+      maxConsecutiveFailures: values.REKEY_ROTATION_MAX_CONSECUTIVE_FAILURES,
     },
     smtpUrl: values.REKEY_SMTP_URL,
     smtpFrom: values.REKEY_SMTP_FROM,

@@ -97,6 +97,7 @@ export function createSecretRotationsModule(deps: SecretRotationsModuleDeps) {
     maxConcurrentPerConnection: rotation.maxConcurrencyPerConnection,
     transientRetries: rotation.transientRetries,
     transientBaseDelayMs: rotation.retryBaseMs,
+    maxConsecutiveFailures: rotation.maxConsecutiveFailures,
     ...deps.engineOverrides,
   };
   const engine = createRotationEngine({

@@ -84,6 +84,9 @@ export const rotationResponseSchema = z.object({
   lastFailureCategory: z.string().nullable(),
   isLastRotationManual: z.boolean(),
   consecutiveFailures: z.number(),
+  /** Set when a person must act: automatic retries stopped, a permanent error, or a credential close to expiry. */
+  attentionReason: z.string().nullable(),
+  needsAttention: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -198,6 +198,7 @@ export function createSecretRotationsService(deps: SecretRotationsServiceDeps) {
             time_zone: rotateAt.timeZone,
             next_rotation_at: next,
             consecutive_failures: row.status === 'failed' ? 0 : row.consecutive_failures,
+            attention_reason: null,
             updated_at: now,
           })
           .where('id', '=', row.id)

@@ -38,6 +38,8 @@ export type SecretRotationsTable = {
   last_failure_category: string | null;
   is_last_rotation_manual: boolean;
   consecutive_failures: number;
+  /** Set when the rotation needs a person: the circuit breaker tripped or a credential is close to expiry. */
+  attention_reason: string | null;
   /** The claim: only the lease owner may run an attempt; an expired lease means its worker died. */
   lease_owner: string | null;
   lease_expires_at: Timestamp | null;

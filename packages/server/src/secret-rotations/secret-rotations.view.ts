@@ -38,6 +38,8 @@ export function toRotationResponse(row: RotationRow, context: RotationContext): 
     lastFailureCategory: row.last_failure_category,
     isLastRotationManual: row.is_last_rotation_manual,
     consecutiveFailures: row.consecutive_failures,
+    attentionReason: row.attention_reason,
+    needsAttention: row.attention_reason !== null,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };

@@ -35,6 +35,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('last_failure_category', 'text')
     .addColumn('is_last_rotation_manual', 'boolean', (c) => c.notNull().defaultTo(true))
     .addColumn('consecutive_failures', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('attention_reason', 'text')
     .addColumn('lease_owner', 'text')
     .addColumn('lease_expires_at', 'timestamptz')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))

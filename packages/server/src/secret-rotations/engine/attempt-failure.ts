@@ -60,7 +60,14 @@ export async function failAttempt(deps: EngineDeps, claim: Claim, error: unknown
       .where('id', '=', attempt.id)
       .execute();
     const failures = current.consecutive_failures + 1;
-    const retryAt = current.is_auto_rotation_enabled && !isPermanent ? new Date(now.getTime() + failedAttemptRetryDelayMs(failures)) : null;
+    // Circuit breaker: after too many failures in a row, stop retrying until a person retries or edits.
+    const isTripped = failures >= deps.settings.maxConsecutiveFailures;
+    const retryAt = current.is_auto_rotation_enabled && !isPermanent && !isTripped ? new Date(now.getTime() + failedAttemptRetryDelayMs(failures)) : null;
+    const attentionReason = isTripped
+      ? `Automatic retries stopped after ${failures} failed attempts in a row; fix the cause, then rotate now or edit the rotation. Last error: ${message}`
+      : isPermanent
+        ? `Needs a change before it can succeed: ${message}`
+        : current.attention_reason;
     await trx
       .updateTable('secret_rotations')
       .set({
@@ -69,6 +76,7 @@ export async function failAttempt(deps: EngineDeps, claim: Claim, error: unknown
         last_failure_category: category,
         consecutive_failures: failures,
         next_rotation_at: retryAt,
+        attention_reason: attentionReason,
         updated_at: now,
       })
       .where('id', '=', current.id)

@@ -262,6 +262,7 @@ async function promote(
           isAutoRotationEnabled: current.is_auto_rotation_enabled,
         }),
         consecutive_failures: 0,
+        attention_reason: null,
         last_rotation_message: null,
         last_failure_category: null,
         updated_at: now,

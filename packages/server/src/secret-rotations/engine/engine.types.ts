@@ -65,6 +65,8 @@ export type RotationEngineSettings = {
   maxConcurrentAttempts: number;
   maxConcurrentPerConnection: number;
   orphanSweepIntervalMs: number;
+  /** Failed attempts in a row after which automatic retries stop (the rotation needs attention). */
+  maxConsecutiveFailures: number;
 };
 
 export const defaultEngineSettings: Omit<RotationEngineSettings, 'workerId'> = {
@@ -80,6 +82,7 @@ export const defaultEngineSettings: Omit<RotationEngineSettings, 'workerId'> = {
   maxConcurrentAttempts: 8,
   maxConcurrentPerConnection: 4,
   orphanSweepIntervalMs: 60 * 60_000,
+  maxConsecutiveFailures: 5,
 };
 
 export type EngineDeps = {
