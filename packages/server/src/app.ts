@@ -5,7 +5,8 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { Config } from './config.js';
 import type { Keyring } from './crypto/keyring.js';
 import type { Db } from './db/database.js';
-import './http/access.js';
+import { createIdentityAccess } from './auth/identity-access.js';
+import { trackRouteAccess } from './http/access.js';
 import { defaultWebDir, registerDashboard } from './http/dashboard.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { registerOpenApi } from './http/openapi.js';
@@ -19,6 +20,8 @@ export type AppDeps = {
   config: Config;
   db: Db;
   keyring: Keyring;
+  /** Seals instance secrets such as the JWT signing key. */
+  rootKey: Buffer;
   clock: Clock;
   ids: Ids;
   logger: FastifyBaseLogger;
@@ -34,6 +37,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: false,
   });
 
+  // First, so that every route after it is recorded with its access declaration.
+  trackRouteAccess(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
@@ -54,10 +59,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   await app.register(cookie);
+  const access = createIdentityAccess(deps);
+  access.registerHooks(app);
   await registerOpenApi(app);
 
   const routes = app.withTypeProvider<ZodTypeProvider>();
   await routes.register(statusRoutes, { db: deps.db, version });
+  await access.registerRoutes(app);
   await registerDashboard(app, deps.config.webDir ?? defaultWebDir());
 
   return app;

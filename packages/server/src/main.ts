@@ -48,7 +48,7 @@ async function serve(config: Config): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   const storage = await openStorage(config, logger);
   const keyring = createKeyring({ db: storage.db, rootKey: storage.rootKey, ids: randomIds });
-  const app = await buildApp({ config, db: storage.db, keyring, clock: systemClock, ids: randomIds, logger });
+  const app = await buildApp({ config, db: storage.db, keyring, rootKey: storage.rootKey, clock: systemClock, ids: randomIds, logger });
   await app.listen({ port: config.port, host: config.host });
   logger.info(
     { readyInMs: Math.round(performance.now() - startedAt), embeddedPostgres: Boolean(storage.embedded), worker: config.isWorkerEnabled },

@@ -64,7 +64,7 @@ export async function startTestApp(
   });
   const logger = createLogger({ level: config.logLevel, destination });
   const keyring = createKeyring({ db, rootKey, ids: randomIds });
-  const deps: AppDeps = { config, db, keyring, clock: options.clock ?? systemClock, ids: randomIds, logger };
+  const deps: AppDeps = { config, db, keyring, rootKey, clock: options.clock ?? systemClock, ids: randomIds, logger };
   const app = await buildApp(deps);
   let isListening = false;
   return {
