@@ -12,6 +12,8 @@ import { registerErrorHandling } from './http/error-handler.js';
 import { registerOpenApi } from './http/openapi.js';
 import type { Clock } from './lib/clock.js';
 import type { Ids } from './lib/ids.js';
+import { secretsRoutes } from './secrets/secrets.routes.js';
+import { createSecretsService } from './secrets/secrets.service.js';
 import { statusRoutes } from './status/status.routes.js';
 
 export const version = '0.1.0';
@@ -35,6 +37,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId: () => deps.ids.uuid(),
     requestIdHeader: false,
     trustProxy: false,
+    // Secret names (up to 256 characters, percent-encoded) travel in the URL: /api/v3/secrets/raw/:secretName.
+    maxParamLength: 1024,
   });
 
   // First, so that every route after it is recorded with its access declaration.
@@ -66,6 +70,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   await routes.register(statusRoutes, { db: deps.db, version });
   await access.registerRoutes(app);
+  const secrets = createSecretsService({ ...deps, audit: access.audit, permissions: access.permissions });
+  await routes.register(secretsRoutes, { secrets });
   await registerDashboard(app, deps.config.webDir ?? defaultWebDir());
 
   return app;
