@@ -54,6 +54,22 @@ const configSchema = z.object({
   REKEY_LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number({ message: 'must be a number' }).int().min(1).max(100_000).default(60),
   REKEY_MACHINE_LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number({ message: 'must be a number' }).int().min(1).max(100_000).default(600),
   REKEY_ACCOUNT_LOGIN_FAILURES_PER_15_MINUTES: z.coerce.number({ message: 'must be a number' }).int().min(1).max(1000).default(10),
+  REKEY_WEBHOOK_ALLOW_PRIVATE_TARGETS: booleanFromEnv.default(false),
+  REKEY_WEBHOOK_TIMEOUT_MS: z.coerce.number({ message: 'must be a number' }).int().min(100).max(120_000).default(10_000),
+  REKEY_WEBHOOK_MAX_ATTEMPTS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(50).default(8),
+  REKEY_WEBHOOK_RETRY_BASE_MS: z.coerce.number({ message: 'must be a number' }).int().min(10).max(3_600_000).default(30_000),
+  REKEY_NOTIFICATIONS_POLL_MS: z.coerce.number({ message: 'must be a number' }).int().min(50).max(3_600_000).default(5_000),
+  REKEY_EXPIRY_MARGIN_DAYS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(365).default(7),
+  REKEY_EXPIRY_CHECK_INTERVAL_MS: z.coerce.number({ message: 'must be a number' }).int().min(50).max(7 * 86_400_000).default(86_400_000),
+  REKEY_ROTATION_UPCOMING_LEAD_MINUTES: z.coerce.number({ message: 'must be a number' }).int().min(0).max(30 * 24 * 60).default(24 * 60),
+  REKEY_METRICS_PORT: z.coerce
+    .number({ message: 'must be a number' })
+    .int({ message: 'must be a whole number' })
+    .min(0, { message: 'must be between 0 and 65535' })
+    .max(65535, { message: 'must be between 0 and 65535' })
+    .optional(),
+  REKEY_METRICS_HOST: z.string().min(1).optional(),
+  REKEY_METRICS_PUBLIC: booleanFromEnv.default(false),
 });
 
 export type Config = {
@@ -96,6 +112,29 @@ export type Config = {
   machineLoginRateLimitPerMinute: number;
   /** Per account: failed password logins per 15 minutes before the account is locked for the rest of the window. */
   accountLoginFailuresPer15Minutes: number;
+  notifications: {
+    /** Lets webhooks reach loopback, private, link-local and metadata addresses (off: SSRF protection). */
+    webhookAllowPrivateTargets: boolean;
+    webhookTimeoutMs: number;
+    /** Delivery attempts per event before it is marked failed. */
+    webhookMaxAttempts: number;
+    /** First retry delay; doubles with each attempt (capped at 6 hours). */
+    webhookRetryBaseMs: number;
+    /** How often the background loop delivers due webhooks and looks for upcoming rotations. */
+    pollIntervalMs: number;
+    /** The expiry guard flags an active credential with less than this many days left (at most the rotation interval). */
+    expiryMarginDays: number;
+    expiryCheckIntervalMs: number;
+    /** `rotation.upcoming` fires this long before a scheduled rotation; 0 turns it off. */
+    upcomingLeadMinutes: number;
+  };
+  metrics: {
+    /** A separate, unauthenticated listener for `/metrics`; unset: only the main port serves it. */
+    port: number | undefined;
+    host: string;
+    /** Serve `/metrics` on the main port without authentication (otherwise an org admin token is needed there). */
+    isPublic: boolean;
+  };
 };
 
 export class ConfigError extends Error {}
@@ -154,5 +193,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginRateLimitPerMinute: values.REKEY_LOGIN_RATE_LIMIT_PER_MINUTE,
     machineLoginRateLimitPerMinute: values.REKEY_MACHINE_LOGIN_RATE_LIMIT_PER_MINUTE,
     accountLoginFailuresPer15Minutes: values.REKEY_ACCOUNT_LOGIN_FAILURES_PER_15_MINUTES,
+    notifications: {
+      webhookAllowPrivateTargets: values.REKEY_WEBHOOK_ALLOW_PRIVATE_TARGETS,
+      webhookTimeoutMs: values.REKEY_WEBHOOK_TIMEOUT_MS,
+      webhookMaxAttempts: values.REKEY_WEBHOOK_MAX_ATTEMPTS,
+      webhookRetryBaseMs: values.REKEY_WEBHOOK_RETRY_BASE_MS,
+      pollIntervalMs: values.REKEY_NOTIFICATIONS_POLL_MS,
+      expiryMarginDays: values.REKEY_EXPIRY_MARGIN_DAYS,
+      expiryCheckIntervalMs: values.REKEY_EXPIRY_CHECK_INTERVAL_MS,
+      upcomingLeadMinutes: values.REKEY_ROTATION_UPCOMING_LEAD_MINUTES,
+    },
+    metrics: {
+      port: values.REKEY_METRICS_PORT,
+      host: values.REKEY_METRICS_HOST ?? values.HOST,
+      isPublic: values.REKEY_METRICS_PUBLIC,
+    },
   };
 }
