@@ -113,7 +113,7 @@ export type Config = {
   /** Per account: failed password logins per 15 minutes before the account is locked for the rest of the window. */
   accountLoginFailuresPer15Minutes: number;
   notifications: {
-    /** Lets webhooks reach loopback, private, link-local and metadata addresses (off: SSRF protection). */
+    /** Lets webhooks reach loopback and private addresses (off: SSRF protection); link-local and metadata ones never. */
     webhookAllowPrivateTargets: boolean;
     webhookTimeoutMs: number;
     /** Delivery attempts per event before it is marked failed. */

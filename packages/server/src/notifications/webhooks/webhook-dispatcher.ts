@@ -150,7 +150,7 @@ export function createWebhookDispatcher(deps: DispatcherDeps) {
         error = failure instanceof Error ? failure.message.slice(0, 512) : 'the delivery failed';
         // A refused target does not become allowed by waiting.
         isFinal = failure instanceof WebhookTargetError;
-        if (isFinal) error = `refused: ${error}; private and link-local targets need REKEY_WEBHOOK_ALLOW_PRIVATE_TARGETS=true`;
+        if (isFinal) error = `refused: ${error}; loopback and private targets need REKEY_WEBHOOK_ALLOW_PRIVATE_TARGETS=true; link-local and metadata addresses are never allowed`;
       }
     }
     const now = deps.clock.now();

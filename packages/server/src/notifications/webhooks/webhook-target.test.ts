@@ -52,6 +52,13 @@ describe('webhook target addresses', () => {
     }
   });
 
+  it('with private targets allowed, still refuses link-local, metadata and tunnelled addresses', () => {
+    for (const address of ['127.0.0.1', '10.1.2.3', 'fd12:3456::1', '100.64.0.1']) expect(forbiddenAddressReason(address, true), address).toBeUndefined();
+    for (const address of ['169.254.169.254', '169.254.10.10', 'fd00:ec2::254', '168.63.129.16', '100.100.100.200', 'fe80::1', '64:ff9b::a9fe:a9fe', '2002:a9fe:a9fe::1', '0.0.0.0']) {
+      expect(forbiddenAddressReason(address, true), address).toBeDefined();
+    }
+  });
+
   it('retries with doubling delays capped at six hours', () => {
     expect([1, 2, 3, 4].map((attempt) => retryDelayMs(1000, attempt))).toEqual([1000, 2000, 4000, 8000]);
     expect(retryDelayMs(30_000, 30)).toBe(6 * 60 * 60_000);
@@ -85,7 +92,7 @@ describe('signed delivery client', () => {
     const options = { timeoutMs: 2000, allowPrivateTargets: false };
     await expect(postWebhook(`http://127.0.0.1:${port}/`, '{}', {}, options)).rejects.toBeInstanceOf(WebhookTargetError);
     await expect(postWebhook(`http://localhost:${port}/`, '{}', {}, options)).rejects.toBeInstanceOf(WebhookTargetError);
-    await expect(postWebhook('http://169.254.169.254/latest/meta-data/', '{}', {}, options)).rejects.toThrow(/linkLocal/);
+    await expect(postWebhook('http://169.254.169.254/latest/meta-data/', '{}', {}, options)).rejects.toThrow(/metadata/);
     expect(received).toHaveLength(0);
   });
 
@@ -104,6 +111,7 @@ describe('signed delivery client', () => {
     expect(verifySignature('whsec_other', body, header, t)).toBe(false);
     expect(verifySignature('whsec_test', `${body} `, header, t)).toBe(false);
 
+    await expect(postWebhook('http://169.254.169.254/', body, {}, { timeoutMs: 2000, allowPrivateTargets: true })).rejects.toThrow(/metadata/);
     const redirected = await postWebhook(`http://127.0.0.1:${port}/redirect`, body, {}, { timeoutMs: 2000, allowPrivateTargets: true });
     expect(redirected.status).toBe(302);
   });

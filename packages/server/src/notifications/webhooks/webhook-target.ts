@@ -6,20 +6,25 @@ import { z } from 'zod';
 export const maxWebhookUrlLength = 2048;
 
 /**
- * Addresses in public unicast ranges that still reach a cloud's control plane from inside it. Everything
- * else a webhook may not reach (loopback, private, link-local such as 169.254.169.254, unique-local such as
- * fd00:ec2::254, carrier-grade NAT, NAT64, multicast, reserved) is refused by range below.
+ * Cloud metadata and control-plane endpoints. With link-local ranges they are refused even when private
+ * targets are allowed: no webhook receiver lives there, and reaching them from a server leaks its cloud identity.
  */
-const deniedPublicAddresses = new Set(['168.63.129.16']);
+const metadataAddresses = new Set(['169.254.169.254', '169.254.170.2', 'fd00:ec2::254', '168.63.129.16', '100.100.100.200', '169.254.0.23']);
+/** Tunnelling and translation prefixes (NAT64, 6to4, Teredo) can embed any IPv4 address, metadata included. */
+const alwaysRefusedRanges = new Set(['linkLocal', 'unspecified', 'broadcast', 'multicast', 'rfc6052', 'rfc6145', '6to4', 'teredo']);
 
-/** Why an address may not be a webhook target, or undefined when it may. */
-export function forbiddenAddressReason(address: string): string | undefined {
+/**
+ * Why an address may not be a webhook target, or undefined when it may. Only public unicast addresses are
+ * allowed; with `allowPrivateTargets`, loopback, private, unique-local and carrier-grade NAT ones too.
+ */
+export function forbiddenAddressReason(address: string, allowPrivateTargets = false): string | undefined {
   if (!ipaddr.isValid(address)) return 'is not an IP address';
   const parsed = ipaddr.process(address);
   const normalized = parsed.toString();
-  if (deniedPublicAddresses.has(normalized)) return `${normalized} is a cloud metadata or control-plane address`;
+  if (metadataAddresses.has(normalized)) return `${normalized} is a cloud metadata address`;
   const range = parsed.range();
-  if (range !== 'unicast') return `${normalized} is a ${range} address`;
+  if (alwaysRefusedRanges.has(range)) return `${normalized} is a ${range} address`;
+  if (range !== 'unicast' && !allowPrivateTargets) return `${normalized} is a ${range} address`;
   return undefined;
 }
 
@@ -37,11 +42,10 @@ export class WebhookTargetError extends Error {
 
 /** Refuses an IP-literal host up front (connections to a literal never go through DNS lookup). */
 export function assertAllowedHost(url: URL, allowPrivateTargets: boolean): void {
-  if (allowPrivateTargets) return;
   const host = hostOf(url);
-  if (host === 'localhost' || host.endsWith('.localhost')) throw new WebhookTargetError(`${host} is a loopback name`);
+  if (!allowPrivateTargets && (host === 'localhost' || host.endsWith('.localhost'))) throw new WebhookTargetError(`${host} is a loopback name`);
   if (isIP(host) === 0) return;
-  const reason = forbiddenAddressReason(host);
+  const reason = forbiddenAddressReason(host, allowPrivateTargets);
   if (reason) throw new WebhookTargetError(reason);
 }
 
@@ -58,11 +62,9 @@ export function guardedLookup(allowPrivateTargets: boolean) {
     dns.lookup(hostname, all, (error, addresses) => {
       if (error) return callback(error, []);
       if (addresses.length === 0) return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), []);
-      if (!allowPrivateTargets) {
-        for (const entry of addresses) {
-          const reason = forbiddenAddressReason(entry.address);
-          if (reason) return callback(new WebhookTargetError(`${hostname} resolves to ${reason}`), []);
-        }
+      for (const entry of addresses) {
+        const reason = forbiddenAddressReason(entry.address, allowPrivateTargets);
+        if (reason) return callback(new WebhookTargetError(`${hostname} resolves to ${reason}`), []);
       }
       if (options.all) return callback(null, addresses);
       const first = addresses[0] as LookupAddress;
@@ -75,11 +77,11 @@ export function guardedLookup(allowPrivateTargets: boolean) {
 export async function assertResolvesPublic(url: URL, allowPrivateTargets: boolean): Promise<void> {
   assertAllowedHost(url, allowPrivateTargets);
   const host = hostOf(url);
-  if (allowPrivateTargets || isIP(host) !== 0) return;
-  // A name that does not resolve now may later; delivery checks every attempt, so only a clear "private" refuses here.
+  if (isIP(host) !== 0) return;
+  // A name that does not resolve now may later; delivery checks every attempt, so only a clear refusal counts here.
   const addresses = await dns.promises.lookup(host, { all: true }).catch(() => []);
   for (const entry of addresses) {
-    const reason = forbiddenAddressReason(entry.address);
+    const reason = forbiddenAddressReason(entry.address, allowPrivateTargets);
     if (reason) throw new WebhookTargetError(`${host} resolves to ${reason}`);
   }
 }

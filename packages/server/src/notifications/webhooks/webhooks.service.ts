@@ -98,7 +98,7 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
       await assertResolvesPublic(new URL(url), deps.allowPrivateTargets);
     } catch (error) {
       if (!(error instanceof WebhookTargetError)) throw error;
-      const message = `must not point at a private, loopback, link-local or metadata address (${error.message}); an instance may allow them with REKEY_WEBHOOK_ALLOW_PRIVATE_TARGETS=true`;
+      const message = `must not point at a private, loopback, link-local or metadata address (${error.message}); an instance may allow loopback and private ones with REKEY_WEBHOOK_ALLOW_PRIVATE_TARGETS=true`;
       throw badRequest(`webhookUrl ${message}`, [{ path: 'webhookUrl', message }]);
     }
   }
