@@ -2,6 +2,10 @@ import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { appConnectionRoutes } from './app-connections/app-connections.routes.js';
+import { createAppConnectionsService } from './app-connections/app-connections.service.js';
+import { azureClientSecretsRoutes } from './app-connections/azure-client-secrets/azure-client-secrets.routes.js';
+import { azureSettingsFromConfig } from './app-connections/azure-client-secrets/azure-connection.js';
 import type { Config } from './config.js';
 import type { Keyring } from './crypto/keyring.js';
 import type { Db } from './db/database.js';
@@ -12,6 +16,9 @@ import { registerErrorHandling } from './http/error-handler.js';
 import { registerOpenApi } from './http/openapi.js';
 import type { Clock } from './lib/clock.js';
 import type { Ids } from './lib/ids.js';
+import { createNotificationsModule, type NotificationsModule } from './notifications/notifications.module.js';
+import type { RotationEngineSettings } from './secret-rotations/engine/engine.types.js';
+import { createSecretRotationsModule, type SecretRotationsModule } from './secret-rotations/secret-rotations.module.js';
 import { secretsRoutes } from './secrets/secrets.routes.js';
 import { createSecretsService } from './secrets/secrets.service.js';
 import { statusRoutes } from './status/status.routes.js';
@@ -27,7 +34,25 @@ export type AppDeps = {
   clock: Clock;
   ids: Ids;
   logger: FastifyBaseLogger;
+  /** Tests and benchmarks tune the rotation engine's timings here. */
+  engineOverrides?: Partial<RotationEngineSettings>;
 };
+
+/** Background work and modules main.ts (and tests) reach after building the app. */
+export type AppServices = {
+  rotations: SecretRotationsModule;
+  notifications: NotificationsModule;
+  /** Starts the scheduler and notification loops (when REKEY_WORKER is on) after the app listens. */
+  startBackgroundWork(): Promise<void>;
+  /** Stops background work; in-flight rotations keep their journal and resume on the next start. */
+  stopBackgroundWork(): Promise<void>;
+};
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: AppServices;
+  }
+}
 
 /** Builds the whole HTTP application from its dependencies. It never listens; main.ts and tests do. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -72,6 +97,39 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await access.registerRoutes(app);
   const secrets = createSecretsService({ ...deps, audit: access.audit, permissions: access.permissions });
   await routes.register(secretsRoutes, { secrets });
+
+  const connections = createAppConnectionsService({ ...deps, audit: access.audit, azure: azureSettingsFromConfig(deps.config) });
+  await routes.register(appConnectionRoutes, { service: connections, permissions: access.permissions });
+  await routes.register(azureClientSecretsRoutes, { service: connections, permissions: access.permissions });
+
+  const notifications = createNotificationsModule({ ...deps, audit: access.audit, permissions: access.permissions });
+  const rotations = createSecretRotationsModule({
+    ...deps,
+    audit: access.audit,
+    permissions: access.permissions,
+    findEnvironment: (projectId, slug) => access.projects.findEnvironment(projectId, slug),
+    managedSecrets: secrets,
+    connections,
+    onEvent: (event) => notifications.onRotationEvent(event),
+    ...(deps.engineOverrides ? { engineOverrides: deps.engineOverrides } : {}),
+  });
+  await rotations.registerRoutes(app);
+  await notifications.registerRoutes(app);
+  app.decorate('services', {
+    rotations,
+    notifications,
+    async startBackgroundWork() {
+      await notifications.start();
+      if (deps.config.isWorkerEnabled) rotations.engine.startScheduler();
+    },
+    async stopBackgroundWork() {
+      await rotations.stop();
+      await notifications.stop();
+    },
+  } satisfies AppServices);
+  app.addHook('onClose', async () => {
+    await app.services.stopBackgroundWork();
+  });
   await registerDashboard(app, deps.config.webDir ?? defaultWebDir());
 
   return app;

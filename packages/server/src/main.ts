@@ -50,6 +50,7 @@ async function serve(config: Config): Promise<void> {
   const keyring = createKeyring({ db: storage.db, rootKey: storage.rootKey, ids: randomIds });
   const app = await buildApp({ config, db: storage.db, keyring, rootKey: storage.rootKey, clock: systemClock, ids: randomIds, logger });
   await app.listen({ port: config.port, host: config.host });
+  await app.services.startBackgroundWork();
   logger.info(
     { readyInMs: Math.round(performance.now() - startedAt), embeddedPostgres: Boolean(storage.embedded), worker: config.isWorkerEnabled },
     `Rekey is ready at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`,

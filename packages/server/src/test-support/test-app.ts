@@ -41,7 +41,13 @@ export type TestApp = {
 };
 
 export async function startTestApp(
-  options: { env?: Record<string, string>; clock?: Clock; rootKey?: Buffer; databaseUrl?: string } = {},
+  options: {
+    env?: Record<string, string>;
+    clock?: Clock;
+    rootKey?: Buffer;
+    databaseUrl?: string;
+    engineOverrides?: AppDeps['engineOverrides'];
+  } = {},
 ): Promise<TestApp> {
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase()).url;
   const rootKey = options.rootKey ?? randomBytes(32);
@@ -64,7 +70,16 @@ export async function startTestApp(
   });
   const logger = createLogger({ level: config.logLevel, destination });
   const keyring = createKeyring({ db, rootKey, ids: randomIds });
-  const deps: AppDeps = { config, db, keyring, rootKey, clock: options.clock ?? systemClock, ids: randomIds, logger };
+  const deps: AppDeps = {
+    config,
+    db,
+    keyring,
+    rootKey,
+    clock: options.clock ?? systemClock,
+    ids: randomIds,
+    logger,
+    ...(options.engineOverrides ? { engineOverrides: options.engineOverrides } : {}),
+  };
   const app = await buildApp(deps);
   let isListening = false;
   return {
