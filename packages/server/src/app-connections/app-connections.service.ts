@@ -222,6 +222,12 @@ export function createAppConnectionsService(deps: AppConnectionsServiceDeps) {
         const metadata = { connectionId, name: row.name, app: row.app, method: row.method };
         await deps.audit.record(event(caller, 'delete-app-connection', connectionId, metadata), trx);
         return dto;
+      }).catch((error: unknown) => {
+        // The rotations table's foreign key is the backstop for a rotation created while this ran.
+        if ((error as { code?: unknown } | null)?.code === '23503') {
+          throw conflict('The app connection is used by a secret rotation; delete that rotation first');
+        }
+        throw error;
       });
       cache.forget(connectionId);
       return deleted;
