@@ -123,6 +123,31 @@ describe('stored user credentials', () => {
     }
   });
 
+  it('are renewed once when several rekey processes find them expired at the same time', async () => {
+    let refreshes = 0;
+    const server = await stubServer((request) => {
+      if (request.url === '/api/v1/auth/token' && request.headers.cookie === 'rekey_refresh=r1') {
+        refreshes += 1;
+        return { status: 200, body: { accessToken: 'a2', expiresIn: 900 }, headers: { 'set-cookie': ['rekey_refresh=r2; Path=/api/v1/auth'] } };
+      }
+      // Presenting r1 a second time is what the server would punish by revoking the session.
+      return { status: 401, body: { message: 'Refresh token was already used' } };
+    });
+    try {
+      const file = path.join(dir, 'credentials.json');
+      const user = { kind: 'user' as const, email: 'a@b.c', organizationId: 'o', accessToken: 'a1', accessTokenExpiresAt: '2000-01-01T00:00:00Z', refreshToken: 'r1' };
+      await createCredentialStore({ path: file }).save(server.url, user);
+      // Separate stores, as separate processes would have, each starting from the expired token.
+      const sources = await Promise.all(
+        [1, 2, 3].map(() => resolveTokenSource({ apiUrl: server.url, env: {}, store: createCredentialStore({ path: file }) })),
+      );
+      expect(await Promise.all(sources.map((source) => source.token()))).toEqual(['a2', 'a2', 'a2']);
+      expect(refreshes).toBe(1);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('prefer REKEY_TOKEN, then REKEY_CLIENT_ID/SECRET, and insist on both of those', async () => {
     const store = createCredentialStore({ path: path.join(dir, 'credentials.json') });
     const fromToken = await resolveTokenSource({ apiUrl: 'http://x', env: { REKEY_TOKEN: 't', REKEY_CLIENT_ID: 'c' }, store });

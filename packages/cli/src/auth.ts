@@ -75,22 +75,35 @@ function storedCredential(publicApi: ApiClient, store: CredentialStore, apiUrl: 
     return persist({ ...machine, accessToken: data.accessToken, accessTokenExpiresAt: expiresAt(data.expiresIn) });
   }
 
-  async function renewUser(user: UserCredential): Promise<string> {
-    if (!user.refreshToken) throw new CliError(`Your session on ${apiUrl} has expired; ${hint}`);
-    try {
-      const response = await publicApi.request<AccessToken>('POST', '/api/v1/auth/token', {
-        headers: { cookie: `${refreshCookieName}=${user.refreshToken}` },
-        isAuthenticated: false,
-      });
-      // The server rotates the refresh token on every use; keeping the old one would end the session.
-      const refreshToken = refreshTokenFrom(response.headers) ?? user.refreshToken;
-      return persist({ ...user, accessToken: response.data.accessToken, accessTokenExpiresAt: expiresAt(response.data.expiresIn), refreshToken });
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 401) {
-        throw new CliError(`Your session on ${apiUrl} has expired or was signed out; ${hint}`, { detail: requestIdDetail(error) });
+  /**
+   * Refresh tokens are single-use and shared by every rekey process of this user, so the renewal runs under a
+   * lock and starts from the file: another process may already have renewed (then its token is used) or
+   * have rotated the refresh token (then ours is spent, and presenting it would revoke the session).
+   */
+  async function renewUser(mine: UserCredential): Promise<string> {
+    return store.whileRenewing(async () => {
+      const stored = await store.get(apiUrl);
+      const latest = stored?.kind === 'user' && stored.email === mine.email ? stored : mine;
+      if (latest.accessToken !== mine.accessToken && isFresh(latest.accessTokenExpiresAt)) {
+        credential = latest;
+        return latest.accessToken;
       }
-      throw error;
-    }
+      if (!latest.refreshToken) throw new CliError(`Your session on ${apiUrl} has expired; ${hint}`);
+      try {
+        const response = await publicApi.request<AccessToken>('POST', '/api/v1/auth/token', {
+          headers: { cookie: `${refreshCookieName}=${latest.refreshToken}` },
+          isAuthenticated: false,
+        });
+        // The server rotates the refresh token on every use; keeping the old one would end the session.
+        const refreshToken = refreshTokenFrom(response.headers) ?? latest.refreshToken;
+        return persist({ ...latest, accessToken: response.data.accessToken, accessTokenExpiresAt: expiresAt(response.data.expiresIn), refreshToken });
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 401) {
+          throw new CliError(`Your session on ${apiUrl} has expired or was signed out; ${hint}`, { detail: requestIdDetail(error) });
+        }
+        throw error;
+      }
+    });
   }
 
   async function persist(next: StoredCredential): Promise<string> {

@@ -116,7 +116,7 @@ describe('rekey run --watch', () => {
     expect(cli.stderr()).toContain('secrets changed (AZURE_CLIENT_SECRET): restarting');
 
     const current = await runCli(['secrets', 'get', 'AZURE_CLIENT_SECRET'], { env });
-    expect(current.stdout).toBe(`${second?.secret}\n`);
+    expect(current.stdout).toBe(second?.secret);
 
     cli.child.kill('SIGTERM');
     expect(await cli.result).toMatchObject({ code: 0, signal: null });

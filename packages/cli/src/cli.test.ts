@@ -83,7 +83,7 @@ describe('login', () => {
     expect(login.stdout).toContain(`as ${workspace.adminEmail}`);
     expect(login.code).toBe(0);
     const whoCanRead = await runCli(['secrets', 'get', 'GREETING', '--project', workspace.project.id], { env });
-    expect(whoCanRead.stdout).toBe('hello from rekey\n');
+    expect(whoCanRead.stdout).toBe('hello from rekey');
   });
 
   it('rejects a wrong client secret in one line', async () => {
@@ -104,6 +104,7 @@ describe('secrets', () => {
 
     const got = await runCli(['secrets', 'get', 'CLI_PEM', '--json'], { env });
     expect(JSON.parse(got.stdout)).toMatchObject({ key: 'CLI_PEM', value: multiLine, version: 1 });
+    expect((await runCli(['secrets', 'get', 'CLI_PEM'], { env })).stdout).toBe(multiLine);
 
     const shown = JSON.parse((await runCli(['secrets', 'list', '--show', '--json'], { env })).stdout) as { key: string; value: string | null }[];
     expect(shown.find((secret) => secret.key === 'CLI_ONE')?.value).toBe('second');
@@ -220,8 +221,9 @@ describe('errors: one line and a non-zero exit', () => {
     expect(project.code).toBe(1);
     expect(project.stderr).toMatch(/^rekey: .*[Pp]roject.*\n$/);
 
-    for (const command of [['secrets', 'list'], ['export'], ['run', '--', process.execPath, '-e', '']]) {
-      const environment = await runCli([...command, '--env', 'nope'], { env });
+    // For run, options go before the command: everything after it belongs to the command.
+    for (const command of [['secrets', 'list', '--env', 'nope'], ['export', '--env', 'nope'], ['run', '--env', 'nope', '--', process.execPath, '-e', '']]) {
+      const environment = await runCli(command, { env });
       expect(environment.code).toBe(1);
       expect(environment.stderr).toBe(`rekey: Environment 'nope' does not exist in project ${workspace.project.id}; its environments are: dev, staging, prod\n`);
     }

@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CliError, errorMessage } from './cli-error.js';
+import { withFileLock } from './file-lock.js';
 
 /** A signed-in user: the access token is short-lived, the refresh token (the session cookie's value) renews it. */
 export type UserCredential = {
@@ -67,6 +68,8 @@ export type CredentialStore = {
   remove(apiUrl: string): Promise<boolean>;
   /** The server `rekey login` last signed in to; used when neither --api-url nor REKEY_API_URL is given. */
   defaultApiUrl(): Promise<string | undefined>;
+  /** Runs `fn` while no other rekey process renews a session (see file-lock.ts for why). */
+  whileRenewing<T>(fn: () => Promise<T>): Promise<T>;
 };
 
 export function createCredentialStore(options: { path?: string; warn?: (message: string) => void } = {}): CredentialStore {
@@ -100,10 +103,20 @@ export function createCredentialStore(options: { path?: string; warn?: (message:
     }
   }
 
+  /** Read, change, write under a lock, so two processes saving at once do not drop each other's entries. */
+  async function update(change: (contents: CredentialsFile) => boolean): Promise<boolean> {
+    await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+    return withFileLock(`${file}.lock`, async () => {
+      const contents = await read();
+      const isChanged = change(contents);
+      if (isChanged) await write(contents);
+      return isChanged;
+    });
+  }
+
   /** Writes a private temporary file and renames it over the old one, so a crash never leaves half a file. */
   async function write(contents: CredentialsFile): Promise<void> {
     const dir = path.dirname(file);
-    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
     const temporary = path.join(dir, `.credentials.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     try {
       await fs.writeFile(temporary, `${JSON.stringify(contents, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
@@ -123,21 +136,26 @@ export function createCredentialStore(options: { path?: string; warn?: (message:
       return (await read()).servers[apiUrl];
     },
     async save(apiUrl, credential, saveOptions = {}) {
-      const contents = await read();
-      contents.servers[apiUrl] = credential;
-      if (saveOptions.makeDefault) contents.defaultApiUrl = apiUrl;
-      await write(contents);
+      await update((contents) => {
+        contents.servers[apiUrl] = credential;
+        if (saveOptions.makeDefault) contents.defaultApiUrl = apiUrl;
+        return true;
+      });
     },
-    async remove(apiUrl) {
-      const contents = await read();
-      if (!contents.servers[apiUrl]) return false;
-      delete contents.servers[apiUrl];
-      if (contents.defaultApiUrl === apiUrl) delete contents.defaultApiUrl;
-      await write(contents);
-      return true;
+    remove(apiUrl) {
+      return update((contents) => {
+        if (!contents.servers[apiUrl]) return false;
+        delete contents.servers[apiUrl];
+        if (contents.defaultApiUrl === apiUrl) delete contents.defaultApiUrl;
+        return true;
+      });
     },
     async defaultApiUrl() {
       return (await read()).defaultApiUrl;
+    },
+    async whileRenewing(fn) {
+      await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+      return withFileLock(`${file}.renew.lock`, fn);
     },
   };
 }

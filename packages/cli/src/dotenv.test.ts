@@ -73,15 +73,15 @@ describe('formatDotenv', () => {
 describe('renderExport', () => {
   const values = new Map([...Object.entries(awkward), ['NUMBERISH', '0123'], ['BOOLISH', 'true'], ['NULLISH', 'null'], ['__proto__', 'x']]);
 
-  it('json keeps every value as a string, sorted by key', () => {
-    const parsed = JSON.parse(renderExport(values, 'json')) as Record<string, string>;
+  it('json keeps every value as a string, sorted by key', async () => {
+    const parsed = JSON.parse(await renderExport(values, 'json')) as Record<string, string>;
     expect(parsed).toEqual(Object.fromEntries(values));
     expect(Object.hasOwn(parsed, '__proto__')).toBe(true);
     expect(Object.keys(parsed)).toEqual([...values.keys()].sort());
   });
 
-  it('yaml keeps every value as a string, line breaks and all', () => {
-    expect(parseYaml(renderExport(values, 'yaml'))).toEqual(Object.fromEntries(values));
-    expect(parseYaml(renderExport(new Map(), 'yaml'))).toEqual({});
+  it('yaml keeps every value as a string, line breaks and all', async () => {
+    expect(parseYaml(await renderExport(values, 'yaml'))).toEqual(Object.fromEntries(values));
+    expect(parseYaml(await renderExport(new Map(), 'yaml'))).toEqual({});
   });
 });

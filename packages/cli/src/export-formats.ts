@@ -1,4 +1,3 @@
-import { stringify } from 'yaml';
 import { CliError } from './cli-error.js';
 import { formatDotenv } from './dotenv.js';
 
@@ -18,14 +17,17 @@ function sortedObject(values: ReadonlyMap<string, string>): Record<string, strin
   return result;
 }
 
-export function renderExport(values: ReadonlyMap<string, string>, format: ExportFormat): string {
+export async function renderExport(values: ReadonlyMap<string, string>, format: ExportFormat): Promise<string> {
   switch (format) {
     case 'dotenv':
       return formatDotenv(values);
     case 'json':
       return `${JSON.stringify(sortedObject(values), null, 2)}\n`;
-    case 'yaml':
-      // Strings stay strings: the yaml library quotes values such as `true`, `0123` or `null` itself.
+    case 'yaml': {
+      // Loaded on demand: the library takes longer to import than the rest of the CLI, and `rekey run` starts
+      // on every deploy. Strings stay strings: it quotes values such as `true`, `0123` or `null` itself.
+      const { stringify } = await import('yaml');
       return values.size === 0 ? '{}\n' : stringify(sortedObject(values), { lineWidth: 0 });
+    }
   }
 }

@@ -43,8 +43,11 @@ export function parseSeconds(raw: string): number {
   return value;
 }
 
-export function parsePositiveInteger(raw: string): number {
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new InvalidArgumentError('must be a positive whole number');
-  return value;
+/** A whole number from 1 to `max`; checked here so the user gets a usage error, not a server 400. */
+export function positiveIntegerUpTo(max: number): (raw: string) => number {
+  return (raw) => {
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value <= 0 || value > max) throw new InvalidArgumentError(`must be a whole number from 1 to ${max}`);
+    return value;
+  };
 }

@@ -12,7 +12,7 @@ async function exportSecrets(options: ExportOptions, runtime: Runtime): Promise<
   const format = parseExportFormat(options.format);
   const [api, scope] = await Promise.all([authenticatedClient(options, runtime), resolveScope(options, runtime)]);
   const { values } = await loadSecretSet(api, scope);
-  const text = renderExport(values, format);
+  const text = await renderExport(values, format);
   if (!options.output) {
     runtime.out(text);
     return;

@@ -4,7 +4,7 @@ import { CliError } from '../cli-error.js';
 import { type CommonOptions, type Runtime, authenticatedClient, resolveScope } from '../context.js';
 import { json, shortDate, table } from '../output.js';
 import { type Rotation, getRotation, isUuid, listProjects, listRotations, rotateNow, rotationHistory } from '../rekey-api.js';
-import { optionsOf, parsePositiveInteger, withCommonOptions, withProjectOption } from './common.js';
+import { optionsOf, positiveIntegerUpTo, withCommonOptions, withProjectOption } from './common.js';
 
 type RotationOptions = CommonOptions & { project?: string; json?: boolean };
 type HistoryOptions = RotationOptions & { limit: number };
@@ -153,7 +153,7 @@ export function rotationsCommand(runtime: Runtime): Command {
     leaf('history')
       .description('List the attempts of a rotation, newest first: trigger, outcome, timings and messages')
       .argument('<rotation>', 'rotation name or id')
-      .option('--limit <n>', 'how many attempts to show (at most 100)', parsePositiveInteger, 20)
+      .option('--limit <n>', 'how many attempts to show, newest first (1-100)', positiveIntegerUpTo(100), 20)
       .action(async (wanted: string, _options: HistoryOptions, command: Command) => history(wanted, optionsOf<HistoryOptions>(command), runtime)),
   );
   return rotations;

@@ -58,7 +58,10 @@ async function list(options: ListOptions, runtime: Runtime): Promise<void> {
 async function get(name: string, options: OutputOptions, runtime: Runtime): Promise<void> {
   const { api, scope } = await context(options, runtime);
   const secret = await getSecret(api, scope, name, true);
-  runtime.out(options.json ? json(secretJson(secret, true)) : `${secret.secretValue}\n`);
+  if (options.json) return runtime.out(json(secretJson(secret, true)));
+  // Exactly the value when piped or redirected (`> key.pem` must not gain a byte); a line end for a terminal.
+  const isTerminal = Boolean(process.stdout.isTTY) && !secret.secretValue.endsWith('\n');
+  runtime.out(isTerminal ? `${secret.secretValue}\n` : secret.secretValue);
 }
 
 async function valueFor(name: string, given: string | undefined): Promise<string> {
@@ -112,7 +115,7 @@ export function secretsCommand(runtime: Runtime): Command {
 
   secrets.addCommand(
     leaf('get')
-      .description("Print one secret's value (references expanded; imported folders are searched too)")
+      .description("Print one secret's value: exactly, with no newline added unless stdout is a terminal (references expanded; imported folders are searched too)")
       .argument('<name>', 'secret name')
       .action(async (name: string, _options: OutputOptions, command: Command) => get(name, optionsOf<OutputOptions>(command), runtime)),
   );
