@@ -39,9 +39,16 @@ export function createGraphApi(tokens: TokenSource, endpoints: AzureEndpoints): 
 
   async function call<T>(action: string, run: () => Promise<T>): Promise<T> {
     try {
+      // Token first: the Graph client re-wraps anything its auth provider throws as a GraphError with
+      // status -1, which would lose the ProviderError (and look like a network failure). Cached, so cheap.
+      await tokens.getToken();
       return await run();
     } catch (error) {
       if (error instanceof ProviderError) throw error;
+      if (error instanceof GraphError && error.code === 'ProviderError') {
+        // A token renewal that failed between pages of a listing: not a network problem.
+        throw new ProviderError('authentication', `${action} failed: ${error.message}`, { cause: error });
+      }
       if (error instanceof GraphError || typeof (error as { statusCode?: unknown }).statusCode === 'number') {
         throw translateGraphError(error, action);
       }
