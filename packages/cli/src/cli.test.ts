@@ -67,8 +67,13 @@ describe('login', () => {
     expect(list.stdout).toMatch(/DATABASE_URL\s+\*{8}/);
     expect(list.stdout).not.toContain('postgres://');
 
+    const saved = JSON.parse(await fs.readFile(file, 'utf8')) as { servers: Record<string, { accessToken: string }> };
+    const token = saved.servers[server.url]?.accessToken ?? '';
     const logout = await runCli(['logout'], { env });
     expect(logout.stdout).toBe(`Logged out of ${server.url}\n`);
+    // Revoked on the server too: a copy of the file is worth nothing afterwards.
+    const withOldToken = await fetch(`${server.url}/api/v1/workspace`, { headers: { authorization: `Bearer ${token}` } });
+    expect(withOldToken.status).toBe(401);
     const after = await runCli(['secrets', 'list', '--project', workspace.project.id], { env });
     expect(after).toMatchObject({ code: 1, stdout: '' });
     expect(after.stderr).toBe(
@@ -84,6 +89,14 @@ describe('login', () => {
     expect(login.code).toBe(0);
     const whoCanRead = await runCli(['secrets', 'get', 'GREETING', '--project', workspace.project.id], { env });
     expect(whoCanRead.stdout).toBe('hello from rekey');
+
+    const file = path.join(env.XDG_CONFIG_HOME ?? '', 'rekey', 'credentials.json');
+    const saved = JSON.parse(await fs.readFile(file, 'utf8')) as { servers: Record<string, { refreshToken: string }> };
+    const refreshToken = saved.servers[server.url]?.refreshToken ?? '';
+    expect(refreshToken).not.toBe('');
+    expect((await runCli(['logout'], { env })).stdout).toBe(`Logged out of ${server.url}\n`);
+    const renewal = await fetch(`${server.url}/api/v1/auth/token`, { method: 'POST', headers: { cookie: `rekey_refresh=${refreshToken}` } });
+    expect(renewal.status).toBe(401);
   });
 
   it('rejects a wrong client secret in one line', async () => {
