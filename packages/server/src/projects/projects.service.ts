@@ -9,6 +9,7 @@ import type { Clock } from '../lib/clock.js';
 import type { Ids } from '../lib/ids.js';
 import { slugWithSuffix } from '../organizations/slug.js';
 import type { PermissionService } from '../permissions/permissions.types.js';
+import { environmentContentGuard } from './environment-usage.js';
 import { createProjectsRepo } from './projects.repo.js';
 import { type EnvironmentDto, type ProjectDto, toEnvironmentDto, toProjectDto } from './projects.schemas.js';
 
@@ -36,7 +37,7 @@ export type ProjectsServiceDeps = { db: Db; clock: Clock; ids: Ids; audit: Audit
 export function createProjectsService(deps: ProjectsServiceDeps) {
   const { db, clock, ids, audit, permissions } = deps;
   const repo = createProjectsRepo(db);
-  const environmentGuards: EnvironmentDeleteGuard[] = [];
+  const environmentGuards: EnvironmentDeleteGuard[] = [environmentContentGuard];
 
   async function withEnvironments(rows: Awaited<ReturnType<typeof repo.listProjects>>): Promise<ProjectDto[]> {
     const environments = await repo.listEnvironments(rows.map((row) => row.id));

@@ -1,0 +1,135 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../auth/actor.js';
+import { createLogger } from '../http/logger.js';
+import { createManualClock } from '../lib/clock.js';
+import { randomIds } from '../lib/ids.js';
+import { authHeader, bootstrap, createMachineIdentity, createProject, type Bootstrapped, type CreatedProject } from '../test-support/fixtures.js';
+import { startTestApp, type TestApp } from '../test-support/test-app.js';
+import { createAuditLog } from './audit.service.js';
+
+describe('audit log', () => {
+  let t: TestApp;
+  let admin: Bootstrapped;
+  let project: CreatedProject;
+  const clock = createManualClock(new Date('2030-03-01T10:00:00Z'));
+  beforeAll(async () => {
+    t = await startTestApp({ clock });
+    admin = await bootstrap(t);
+    project = await createProject(t, admin.userToken, { name: 'Audited' });
+    clock.advance(60_000);
+    await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/workspace/${project.id}/environments`,
+      headers: { ...authHeader(admin.adminIdentityToken), 'user-agent': 'audit-test/1.0' },
+      payload: { name: 'QA', slug: 'qa' },
+      remoteAddress: '203.0.113.9',
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const get = (url: string, token = admin.userToken) => t.app.inject({ method: 'GET', url, headers: authHeader(token) });
+
+  it('records every mutation with actor, event, resource, origin and time', async () => {
+    const response = await get(`/api/v1/workspace/${project.id}/audit-logs`);
+    expect(response.statusCode).toBe(200);
+    const [latest, created] = response.json().auditLogs;
+    expect(latest).toMatchObject({
+      projectId: project.id,
+      orgId: admin.orgId,
+      actor: { type: 'identity', metadata: { identityId: admin.adminIdentityId, name: 'Instance Admin Identity' } },
+      event: { type: 'create-environment', metadata: { name: 'QA', slug: 'qa' } },
+      resourceType: 'environment',
+      ipAddress: '203.0.113.9',
+      userAgent: 'audit-test/1.0',
+      createdAt: '2030-03-01T10:01:00.000Z',
+    });
+    expect(created).toMatchObject({ event: { type: 'create-project' }, actor: { type: 'user', metadata: { email: admin.adminEmail } } });
+  });
+
+  it('filters by event type, actor and time range, and paginates (newest first)', async () => {
+    const base = `/api/v1/workspace/${project.id}/audit-logs`;
+    const byType = await get(`${base}?eventType=create-project`);
+    expect(byType.json().auditLogs.map((e: { event: { type: string } }) => e.event.type)).toEqual(['create-project']);
+    const several = await get(`${base}?eventType=create-project,create-environment`);
+    expect(several.json().auditLogs).toHaveLength(2);
+    const byActor = await get(`${base}?actorType=identity&actorId=${admin.adminIdentityId}`);
+    expect(byActor.json().auditLogs.map((e: { event: { type: string } }) => e.event.type)).toEqual(['create-environment']);
+    const before = await get(`${base}?endDate=2030-03-01T10:00:30Z`);
+    expect(before.json().auditLogs.map((e: { event: { type: string } }) => e.event.type)).toEqual(['create-project']);
+    const after = await get(`${base}?startDate=${encodeURIComponent('2030-03-01T11:00:30+01:00')}`);
+    expect(after.json().auditLogs.map((e: { event: { type: string } }) => e.event.type)).toEqual(['create-environment']);
+    const page = await get(`${base}?limit=1&offset=1`);
+    expect(page.json().auditLogs.map((e: { event: { type: string } }) => e.event.type)).toEqual(['create-project']);
+
+    expect((await get(`${base}?limit=101`)).statusCode).toBe(400);
+    expect((await get(`${base}?offset=-1`)).statusCode).toBe(400);
+    expect((await get(`${base}?startDate=yesterday`)).statusCode).toBe(400);
+    expect((await get(`${base}?actorType=robot`)).statusCode).toBe(400);
+    const reversed = await get(`${base}?startDate=2030-03-02T00:00:00Z&endDate=2030-03-01T00:00:00Z`);
+    expect(reversed.statusCode).toBe(400);
+  });
+
+  it('the organization log includes organization-level events; only org admins read it', async () => {
+    const org = await get('/api/v1/organization/audit-logs?limit=100');
+    const types = org.json().auditLogs.map((e: { event: { type: string } }) => e.event.type);
+    expect(types).toEqual(expect.arrayContaining(['bootstrap-instance', 'login', 'create-project', 'create-environment']));
+    const member = await createMachineIdentity(t, admin.userToken, { orgRole: 'member', projectId: project.id, projectRole: 'viewer' });
+    expect((await get('/api/v1/organization/audit-logs', member.accessToken)).statusCode).toBe(403);
+    expect((await get(`/api/v1/workspace/${project.id}/audit-logs`, member.accessToken)).statusCode).toBe(403);
+  });
+
+  it('is append-only: the database refuses updates and deletes', async () => {
+    await expect(sql`update audit_logs set event_type = 'tampered'`.execute(t.db)).rejects.toThrow('audit_logs is append-only');
+    await expect(sql`delete from audit_logs`.execute(t.db)).rejects.toThrow('audit_logs is append-only');
+  });
+
+  it('never records passwords or secrets in metadata', async () => {
+    const rows = await t.db.selectFrom('audit_logs').select(['metadata', 'actor_metadata']).execute();
+    const text = JSON.stringify(rows);
+    expect(text).not.toContain(admin.adminPassword);
+    expect(text).not.toMatch(/password"|clientSecret"|token"/i);
+  });
+});
+
+describe('queued audit events', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('batches enqueued events, writes them on flush, at 100 events and on close', async () => {
+    const admin = await bootstrap(t);
+    const audit = createAuditLog({ db: t.db, clock: { now: () => new Date() }, ids: randomIds, logger: createLogger({ level: 'silent' }) });
+    const actor: Actor = { type: 'system', orgId: admin.orgId, reason: 'test' };
+    const count = async () =>
+      (await t.db.selectFrom('audit_logs').select((eb) => eb.fn.countAll<number>().as('n')).where('event_type', 'like', 'queued-%').executeTakeFirstOrThrow()).n;
+    audit.enqueue({ actor, orgId: admin.orgId, eventType: 'queued-read' });
+    audit.enqueue({ actor, orgId: admin.orgId, eventType: 'queued-read' });
+    expect(await count()).toBe(0);
+    await audit.flush();
+    expect(await count()).toBe(2);
+    for (let i = 0; i < 100; i += 1) audit.enqueue({ actor, orgId: admin.orgId, eventType: 'queued-batch' });
+    await audit.flush();
+    expect(await count()).toBe(102);
+    audit.enqueue({ actor, orgId: admin.orgId, eventType: 'queued-close' });
+    await audit.close();
+    expect(await count()).toBe(103);
+    const row = await t.db.selectFrom('audit_logs').selectAll().where('event_type', '=', 'queued-close').executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ actor_type: 'system', actor_id: 'test', actor_metadata: { reason: 'test' } });
+  });
+
+  it('writes queued events within about a second without an explicit flush', async () => {
+    const audit = createAuditLog({ db: t.db, clock: { now: () => new Date() }, ids: randomIds, logger: createLogger({ level: 'silent' }) });
+    const org = await t.db.selectFrom('organizations').select('id').executeTakeFirstOrThrow();
+    audit.enqueue({ actor: { type: 'system', orgId: org.id, reason: 'timer' }, orgId: org.id, eventType: 'timed-read' });
+    await new Promise((resolve) => setTimeout(resolve, 1300));
+    const rows = await t.db.selectFrom('audit_logs').select('id').where('event_type', '=', 'timed-read').execute();
+    expect(rows).toHaveLength(1);
+  });
+});
