@@ -126,7 +126,7 @@ export function createRotationOperations(deps: SecretRotationsServiceDeps & { en
       try {
         await publishSlot(deps, row, previous, actor, claim.attemptId, origin);
       } finally {
-        await releaseLease({ db: deps.db, settings: deps.engine.settings }, row.id);
+        await releaseLease(deps, row.id, claim.leaseOwner);
       }
       return (await findRotations(deps.db, { id: row.id }))[0];
     },

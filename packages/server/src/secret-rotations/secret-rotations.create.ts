@@ -4,6 +4,7 @@ import { actorRef } from '../auth/actor.js';
 import { badRequest, conflict } from '../http/errors.js';
 import type { ProjectAccess } from '../permissions/permissions.types.js';
 import { attemptMarker } from './engine/credential-slots.js';
+import { attemptLeaseOwner } from './engine/lease.js';
 import type { Claim } from './engine/lease.js';
 import type { AnyRotationProvider } from './engine/registry.js';
 import { isNameTaken } from './secret-rotations.repo.js';
@@ -71,7 +72,7 @@ export async function createRotationRow(
         is_last_rotation_manual: true,
         consecutive_failures: 0,
         // Claimed at birth: no scheduler or recovery pass can touch it while the first attempt runs here.
-        lease_owner: deps.engine.workerId,
+        lease_owner: attemptLeaseOwner(deps.engine, attemptId),
         lease_expires_at: new Date(now.getTime() + deps.engine.leaseMs),
         last_rotation_attempted_at: now,
         created_at: now,
@@ -96,5 +97,5 @@ export async function createRotationRow(
       trx,
     );
   });
-  return { rotationId, claim: { rotationId, attemptId, trigger: 'create' } };
+  return { rotationId, claim: { rotationId, attemptId, trigger: 'create', leaseOwner: attemptLeaseOwner(deps.engine, attemptId) } };
 }

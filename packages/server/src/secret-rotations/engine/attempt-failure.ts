@@ -34,7 +34,7 @@ export async function failAttempt(deps: EngineDeps, claim: Claim, error: unknown
     const current = await trx.selectFrom('secret_rotations').selectAll().where('id', '=', claim.rotationId).forUpdate().executeTakeFirst();
     const attempt = await trx.selectFrom('secret_rotation_attempts').selectAll().where('id', '=', claim.attemptId).forUpdate().executeTakeFirst();
     if (!current || !attempt) return undefined;
-    if (current.lease_owner !== null && current.lease_owner !== deps.settings.workerId) return undefined;
+    if (current.lease_owner !== null && current.lease_owner !== claim.leaseOwner) return undefined;
     if (attempt.external_id && (attempt.step === 'issued' || attempt.step === 'verified')) {
       await trx
         .insertInto('secret_rotation_pending_revocations')

@@ -54,7 +54,7 @@ export function runAttempt(deps: EngineDeps, claim: Claim): AttemptHandle {
 }
 
 async function execute(deps: EngineDeps, claim: Claim, onPublished: () => void): Promise<AttemptOutcome> {
-  const heartbeat = startHeartbeat(deps, claim.rotationId);
+  const heartbeat = startHeartbeat(deps, claim.rotationId, claim.leaseOwner);
   const ensureLease = () => {
     if (heartbeat.isLost()) throw new LeaseLostError();
     if (deps.shutdownSignal.aborted) throw new AbortedError();
@@ -125,16 +125,19 @@ async function execute(deps: EngineDeps, claim: Claim, onPublished: () => void):
     }
     if (attempt.step === 'issued' || attempt.step === 'verified') {
       ensureLease();
-      await promote(deps, provider, rotation, attempt, credential, isFirstCredential);
+      await promote(deps, provider, rotation, attempt, credential, isFirstCredential, claim.leaseOwner);
       deps.onEvent?.({ type: 'rotation.promoted', rotation: event, attemptId: attempt.id });
       attempt = await loadAttempt(deps.db, attempt.id);
       rotation = await loadRotation(deps.db, rotation.id);
     }
     onPublished();
     if (attempt.step === 'promoted' && attempt.verified_at === null) {
-      const waitedMs = await verifyUntilActive(deps, provider, connection, parameters, credential);
-      await journal(deps, attempt.id, { verified_at: deps.clock.now(), verification_wait_ms: waitedMs });
-      deps.onEvent?.({ type: 'rotation.verified', rotation: event, attemptId: attempt.id, details: { verificationWaitMs: waitedMs } });
+      // The first credential is already published and nothing older exists to fall back on, so its
+      // verification only reports: it holds no claim, and "rotate now" may start right away.
+      heartbeat.stop();
+      await releaseLease(deps, claim.rotationId, claim.leaseOwner);
+      await verifyPublishedCredential(deps, provider, connection, rotation, attempt, credential);
+      return { status: 'success' };
     }
     await processPendingRevocations(deps, { rotationId: rotation.id });
     await journal(deps, attempt.id, { step: 'completed', finished_at: deps.clock.now() });
@@ -148,7 +151,38 @@ async function execute(deps: EngineDeps, claim: Claim, onPublished: () => void):
     return { status: 'failed', message };
   } finally {
     heartbeat.stop();
-    await releaseLease(deps, claim.rotationId).catch(() => undefined);
+    await releaseLease(deps, claim.rotationId, claim.leaseOwner).catch(() => undefined);
+  }
+}
+
+/** Background check of a credential published without verification (a rotation's first credential). */
+async function verifyPublishedCredential(
+  deps: EngineDeps,
+  provider: AnyRotationProvider,
+  connection: unknown,
+  rotation: RotationRow,
+  attempt: AttemptRow,
+  credential: Record<string, unknown>,
+): Promise<void> {
+  const event = { id: rotation.id, org_id: rotation.org_id, project_id: rotation.project_id, environment_id: rotation.environment_id, secret_path: rotation.secret_path, name: rotation.name, type: rotation.type };
+  try {
+    const waitedMs = await verifyUntilActive(deps, provider, connection, rotation.parameters, credential);
+    await journal(deps, attempt.id, { step: 'completed', verified_at: deps.clock.now(), verification_wait_ms: waitedMs, finished_at: deps.clock.now() });
+    deps.onEvent?.({ type: 'rotation.verified', rotation: event, attemptId: attempt.id, details: { verificationWaitMs: waitedMs } });
+  } catch (error) {
+    if (error instanceof AbortedError) return;
+    const message = error instanceof Error ? error.message.slice(0, 1024) : 'verification failed';
+    const category = error instanceof ProviderError ? error.category : 'unknown';
+    await journal(deps, attempt.id, { step: 'completed', error_message: message, error_category: category, finished_at: deps.clock.now() });
+    // Only flag the rotation if this credential is still the published one.
+    await deps.db
+      .updateTable('secret_rotations')
+      .set({ status: 'failed', last_rotation_message: `The published credential has not been accepted by Entra ID: ${message}`, last_failure_category: category, updated_at: deps.clock.now() })
+      .where('id', '=', rotation.id)
+      .where((eb) => eb.or([eb('slot0_external_id', '=', attempt.external_id), eb('slot1_external_id', '=', attempt.external_id)]))
+      .where('status', '<>', 'rotating')
+      .execute();
+    deps.onEvent?.({ type: 'rotation.failed', rotation: event, attemptId: attempt.id, details: { category, message, isPermanent: false } });
   }
 }
 
@@ -209,12 +243,13 @@ async function promote(
   attempt: AttemptRow,
   credential: Record<string, unknown>,
   isFirstCredential: boolean,
+  leaseOwner: string,
 ): Promise<void> {
   const now = deps.clock.now();
   const actor = actorOf(attempt, rotation.org_id);
   await deps.db.transaction().execute(async (trx) => {
     const current = await trx.selectFrom('secret_rotations').selectAll().where('id', '=', rotation.id).forUpdate().executeTakeFirstOrThrow();
-    if (current.lease_owner !== deps.settings.workerId) throw new LeaseLostError();
+    if (current.lease_owner !== leaseOwner) throw new LeaseLostError();
     const target: SlotIndex = isFirstCredential ? (current.active_index as SlotIndex) : otherSlot(current.active_index);
     const replaced = isFirstCredential ? null : slotExternalId(current, target);
     if (replaced) {

@@ -5,7 +5,23 @@ import type { AttemptTrigger } from '../secret-rotations.tables.js';
 import { attemptMarker } from './credential-slots.js';
 import type { EngineDeps } from './engine.types.js';
 
-export type Claim = { rotationId: string; attemptId: string; trigger: AttemptTrigger };
+/**
+ * A lease belongs to one piece of work, not to a process: `<workerId>/<attemptId>`. Two attempts in one
+ * process (say, a first credential still verifying while someone rotates again) can then never renew or
+ * release each other's lease.
+ */
+export type Claim = { rotationId: string; attemptId: string; trigger: AttemptTrigger; leaseOwner: string };
+
+type LeaseDeps = Pick<EngineDeps, 'db' | 'clock' | 'settings'>;
+
+export function attemptLeaseOwner(deps: Pick<EngineDeps, 'settings'>, attemptId: string): string {
+  return `${deps.settings.workerId}/${attemptId}`;
+}
+
+/** The owner of leases taken by a scheduler pass before an attempt exists. */
+export function pendingLeaseOwner(deps: Pick<EngineDeps, 'settings'>): string {
+  return `${deps.settings.workerId}/pending`;
+}
 
 function leaseUntil(deps: Pick<EngineDeps, 'clock' | 'settings'>): Date {
   return new Date(deps.clock.now().getTime() + deps.settings.leaseMs);
@@ -24,18 +40,18 @@ export async function claimRotation(
   return deps.db.transaction().execute(async (trx) => {
     const row = await trx
       .selectFrom('secret_rotations')
-      .select(['id', 'lease_expires_at', 'status'])
+      .select(['id', 'lease_expires_at'])
       .where('id', '=', input.rotationId)
       .forUpdate()
       .skipLocked()
       .executeTakeFirst();
     if (!row) return undefined;
-    const isLeased = row.lease_expires_at !== null && row.lease_expires_at.getTime() > now.getTime();
-    if (isLeased) return undefined;
+    if (row.lease_expires_at !== null && row.lease_expires_at.getTime() > now.getTime()) return undefined;
     const attemptId = deps.ids.uuid();
+    const leaseOwner = attemptLeaseOwner(deps, attemptId);
     await trx
       .updateTable('secret_rotations')
-      .set({ lease_owner: deps.settings.workerId, lease_expires_at: leaseUntil(deps), status: 'rotating', last_rotation_attempted_at: now, updated_at: now })
+      .set({ lease_owner: leaseOwner, lease_expires_at: leaseUntil(deps), status: 'rotating', last_rotation_attempted_at: now, updated_at: now })
       .where('id', '=', input.rotationId)
       .execute();
     const ref = actorRef(input.actor);
@@ -52,16 +68,16 @@ export async function claimRotation(
         started_at: now,
       })
       .execute();
-    return { rotationId: input.rotationId, attemptId, trigger: input.trigger };
+    return { rotationId: input.rotationId, attemptId, trigger: input.trigger, leaseOwner };
   });
 }
 
 /** Ids of rotations that are due and free, locked and leased in one statement (no two workers get the same). */
-export async function claimDueRotationIds(deps: Pick<EngineDeps, 'db' | 'clock' | 'settings'>, limit: number): Promise<string[]> {
+export async function claimDueRotationIds(deps: LeaseDeps, limit: number): Promise<string[]> {
   if (limit <= 0) return [];
   const now = deps.clock.now();
   const result = await sql<{ id: string }>`
-    update secret_rotations set lease_owner = ${deps.settings.workerId}, lease_expires_at = ${leaseUntil(deps)}
+    update secret_rotations set lease_owner = ${pendingLeaseOwner(deps)}, lease_expires_at = ${leaseUntil(deps)}
     where id in (
       select id from secret_rotations
       where is_auto_rotation_enabled and next_rotation_at <= ${now} and status <> 'rotating'
@@ -75,14 +91,14 @@ export async function claimDueRotationIds(deps: Pick<EngineDeps, 'db' | 'clock' 
 }
 
 /**
- * Rotations whose worker died mid-attempt (status rotating, lease expired), claimed for recovery by this
- * worker. The attempt journal says where to resume.
+ * Rotations whose worker died mid-attempt (status rotating, lease expired or released), leased for
+ * recovery by this worker. The attempt journal says where to resume.
  */
-export async function claimAbandonedRotationIds(deps: Pick<EngineDeps, 'db' | 'clock' | 'settings'>, limit: number): Promise<string[]> {
+export async function claimAbandonedRotationIds(deps: LeaseDeps, limit: number): Promise<string[]> {
   if (limit <= 0) return [];
   const now = deps.clock.now();
   const result = await sql<{ id: string }>`
-    update secret_rotations set lease_owner = ${deps.settings.workerId}, lease_expires_at = ${leaseUntil(deps)}
+    update secret_rotations set lease_owner = ${pendingLeaseOwner(deps)}, lease_expires_at = ${leaseUntil(deps)}
     where id in (
       select id from secret_rotations
       where status = 'rotating' and (lease_expires_at is null or lease_expires_at < ${now})
@@ -94,32 +110,43 @@ export async function claimAbandonedRotationIds(deps: Pick<EngineDeps, 'db' | 'c
   return result.rows.map((row) => row.id);
 }
 
-/** Extends our lease; false means another worker took the rotation over (we were presumed dead). */
-export async function renewLease(deps: Pick<EngineDeps, 'db' | 'clock' | 'settings'>, rotationId: string): Promise<boolean> {
+/** Hands a lease from one owner to another (a scheduler pass's lease to the attempt it starts). */
+export async function transferLease(deps: LeaseDeps, rotationId: string, from: string, to: string): Promise<boolean> {
   const result = await deps.db
     .updateTable('secret_rotations')
-    .set({ lease_expires_at: leaseUntil(deps) })
+    .set({ lease_owner: to, lease_expires_at: leaseUntil(deps) })
     .where('id', '=', rotationId)
-    .where('lease_owner', '=', deps.settings.workerId)
+    .where('lease_owner', '=', from)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 
-export async function releaseLease(deps: Pick<EngineDeps, 'db' | 'settings'>, rotationId: string): Promise<void> {
+/** Extends a lease; false means another worker took the rotation over (we were presumed dead). */
+export async function renewLease(deps: LeaseDeps, rotationId: string, owner: string): Promise<boolean> {
+  const result = await deps.db
+    .updateTable('secret_rotations')
+    .set({ lease_expires_at: leaseUntil(deps) })
+    .where('id', '=', rotationId)
+    .where('lease_owner', '=', owner)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function releaseLease(deps: Pick<EngineDeps, 'db'>, rotationId: string, owner: string): Promise<void> {
   await deps.db
     .updateTable('secret_rotations')
     .set({ lease_owner: null, lease_expires_at: null })
     .where('id', '=', rotationId)
-    .where('lease_owner', '=', deps.settings.workerId)
+    .where('lease_owner', '=', owner)
     .execute();
 }
 
 /** Keeps a lease alive while work runs; `isLost()` turns true if a renewal finds the lease gone. */
-export function startHeartbeat(deps: Pick<EngineDeps, 'db' | 'clock' | 'settings' | 'logger'>, rotationId: string) {
+export function startHeartbeat(deps: LeaseDeps & Pick<EngineDeps, 'logger'>, rotationId: string, owner: string) {
   let isLost = false;
   const timer = setInterval(
     () => {
-      renewLease(deps, rotationId)
+      renewLease(deps, rotationId, owner)
         .then((isHeld) => {
           if (!isHeld) isLost = true;
         })
@@ -131,20 +158,21 @@ export function startHeartbeat(deps: Pick<EngineDeps, 'db' | 'clock' | 'settings
   return { isLost: () => isLost, stop: () => clearInterval(timer) };
 }
 
-/** Journals a new attempt on a rotation this worker already leased (scheduled runs and recovery). */
+/** Journals a new attempt on a rotation this worker leased in a scheduler pass, and gives it the lease. */
 export async function beginLeasedAttempt(
   deps: Pick<EngineDeps, 'db' | 'clock' | 'ids' | 'settings'>,
   input: { rotationId: string; trigger: AttemptTrigger; actor: Actor },
 ): Promise<Claim | undefined> {
   const now = deps.clock.now();
   const attemptId = deps.ids.uuid();
+  const leaseOwner = attemptLeaseOwner(deps, attemptId);
   const ref = actorRef(input.actor);
   return deps.db.transaction().execute(async (trx) => {
     const updated = await trx
       .updateTable('secret_rotations')
-      .set({ status: 'rotating', last_rotation_attempted_at: now, updated_at: now })
+      .set({ status: 'rotating', lease_owner: leaseOwner, lease_expires_at: leaseUntil(deps), last_rotation_attempted_at: now, updated_at: now })
       .where('id', '=', input.rotationId)
-      .where('lease_owner', '=', deps.settings.workerId)
+      .where('lease_owner', '=', pendingLeaseOwner(deps))
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) return undefined;
     await trx
@@ -160,6 +188,6 @@ export async function beginLeasedAttempt(
         started_at: now,
       })
       .execute();
-    return { rotationId: input.rotationId, attemptId, trigger: input.trigger };
+    return { rotationId: input.rotationId, attemptId, trigger: input.trigger, leaseOwner };
   });
 }

@@ -4,12 +4,15 @@ import { type AttemptHandle, removeMarked, runAttempt } from './attempt.js';
 import { rotationMarkerPrefix, trackedExternalIds } from './credential-slots.js';
 import type { EngineDeps } from './engine.types.js';
 import {
+  attemptLeaseOwner,
   beginLeasedAttempt,
   type Claim,
   claimAbandonedRotationIds,
   claimDueRotationIds,
   claimRotation,
+  pendingLeaseOwner,
   releaseLease,
+  transferLease,
 } from './lease.js';
 import { createKeyedLimiter } from './limiter.js';
 import { providerFor } from './registry.js';
@@ -61,21 +64,22 @@ export function createRotationEngine(deps: EngineDeps) {
   async function startLeased(rotationId: string, trigger: AttemptTrigger, resume: boolean): Promise<void> {
     const keys = await limiterKeys(rotationId);
     const release = limiter.tryAcquire(keys);
+    const pending = pendingLeaseOwner(deps);
     if (!release) {
-      await releaseLease(deps, rotationId);
+      await releaseLease(deps, rotationId, pending);
       return;
     }
     try {
       const claim = resume ? await resumableClaim(rotationId) : await beginScheduled(rotationId, trigger);
       if (!claim) {
         release();
-        await releaseLease(deps, rotationId);
+        await releaseLease(deps, rotationId, pending);
         return;
       }
       start(claim, release);
     } catch (error) {
       release();
-      await releaseLease(deps, rotationId).catch(() => undefined);
+      await releaseLease(deps, rotationId, pending).catch(() => undefined);
       deps.logger.error({ err: error, rotationId }, 'could not start a rotation attempt');
     }
   }
@@ -106,12 +110,15 @@ export function createRotationEngine(deps: EngineDeps) {
     }
     if (attempt) {
       deps.logger.info({ rotationId, attemptId: attempt.id, step: attempt.step }, 'resuming an interrupted rotation attempt');
-      return { rotationId, attemptId: attempt.id, trigger: attempt.trigger };
+      const leaseOwner = attemptLeaseOwner(deps, attempt.id);
+      if (!(await transferLease(deps, rotationId, pendingLeaseOwner(deps), leaseOwner))) return undefined;
+      return { rotationId, attemptId: attempt.id, trigger: attempt.trigger, leaseOwner };
     }
     return beginScheduled(rotationId, 'recovery');
   }
 
   async function sweepOrphans(): Promise<void> {
+    const sweepOwner = `${deps.settings.workerId}/sweep`;
     const rotations = await deps.db
       .selectFrom('secret_rotations')
       .selectAll()
@@ -124,7 +131,7 @@ export function createRotationEngine(deps: EngineDeps) {
       try {
         const claimed = await deps.db
           .updateTable('secret_rotations')
-          .set({ lease_owner: deps.settings.workerId, lease_expires_at: new Date(deps.clock.now().getTime() + deps.settings.leaseMs) })
+          .set({ lease_owner: sweepOwner, lease_expires_at: new Date(deps.clock.now().getTime() + deps.settings.leaseMs) })
           .where('id', '=', rotation.id)
           .where('status', '<>', 'rotating')
           .where((eb) => eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<', deps.clock.now())]))
@@ -141,7 +148,7 @@ export function createRotationEngine(deps: EngineDeps) {
             await removeMarked(deps, provider, connection, rotation.parameters, rotationMarkerPrefix(rotation.id), rotation);
           }
         } finally {
-          await releaseLease(deps, rotation.id);
+          await releaseLease(deps, rotation.id, sweepOwner);
         }
       } catch (error) {
         deps.logger.warn({ err: error, rotationId: rotation.id }, 'orphan sweep failed for a rotation; will try again');
