@@ -96,6 +96,7 @@ export function createNotificationsModule(deps: NotificationsModuleDeps) {
   const timers = new Set<NodeJS.Timeout>();
   let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
   let isStopped = false;
+  let areLoopsRunning = false;
 
   function track(work: Promise<unknown>, what: string): Promise<void> {
     const guarded = work.then(
@@ -152,7 +153,8 @@ export function createNotificationsModule(deps: NotificationsModuleDeps) {
       if (deps.config.metrics.port !== undefined && !metricsServer) {
         metricsServer = await startMetricsServer(metrics, { port: deps.config.metrics.port, host: deps.config.metrics.host, logger });
       }
-      if (!deps.config.isWorkerEnabled) return;
+      if (!deps.config.isWorkerEnabled || areLoopsRunning) return;
+      areLoopsRunning = true;
       every(settings.pollIntervalMs, settings.pollIntervalMs, 'webhook deliveries', () => dispatcher.deliverDue());
       every(settings.pollIntervalMs, settings.pollIntervalMs, 'upcoming rotations', () => notices.checkUpcoming());
       every(settings.expiryCheckIntervalMs, Math.min(settings.pollIntervalMs, settings.expiryCheckIntervalMs), 'expiry guard', () => notices.checkExpiring());
@@ -173,6 +175,7 @@ export function createNotificationsModule(deps: NotificationsModuleDeps) {
 
     async stop(): Promise<void> {
       isStopped = true;
+      areLoopsRunning = false;
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       stopObservingGraph();
