@@ -63,7 +63,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestIdHeader: false,
     trustProxy: false,
     // Secret names (up to 256 characters, percent-encoded) travel in the URL: /api/v3/secrets/raw/:secretName.
-    maxParamLength: 1024,
+    routerOptions: { maxParamLength: 1024 },
   });
 
   // First, so that every route after it is recorded with its access declaration.

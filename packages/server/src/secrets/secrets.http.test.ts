@@ -71,6 +71,13 @@ describe('secrets API (/api/v3/secrets/raw)', () => {
     expect(messageOf(again)).toContain('already exists');
   });
 
+  it('takes names up to 256 characters in the URL', async () => {
+    const longName = `K${'_'.repeat(254)}K`;
+    expect((await api.create(longName, 'v')).statusCode).toBe(200);
+    expect(secretOf(await api.get(longName)).secretKey).toBe(longName);
+    expect((await api.remove(longName)).statusCode).toBe(200);
+  });
+
   it('answers an unknown environment or path with an empty list, as Infisical does', async () => {
     expect((await api.list({ environment: 'nope' })).json()).toEqual({ secrets: [] });
     expect((await api.list({ secretPath: '/does/not/exist', include_imports: true })).json()).toEqual({ secrets: [], imports: [] });
