@@ -6,7 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../server/src/test-support/server-process.js';
 import { baseEnv, runCli, startCli, waitFor } from './test-support/cli-process.js';
-import { type Identity, type RekeyServer, type Workspace, bootstrapWorkspace, createIdentity, putSecret, startRekey } from './test-support/rekey-server.js';
+import { type Identity, type RekeyServer, type Workspace, bootstrapWorkspace, call, createIdentity, putSecret, startRekey } from './test-support/rekey-server.js';
 
 /**
  * The built `rekey` binary against a real Rekey server process (embedded PostgreSQL), set up over HTTP.
@@ -17,6 +17,8 @@ let server: RekeyServer;
 let workspace: Workspace;
 let developer: Identity;
 let viewer: Identity;
+/** An access token of `developer`: most tests use it, sparing the server a Universal Auth login per command. */
+let developerToken: string;
 let tmp: string;
 let homeCount = 0;
 
@@ -25,6 +27,12 @@ beforeAll(async () => {
   server = await startRekey();
   workspace = await bootstrapWorkspace(server.url);
   [developer, viewer] = await Promise.all([createIdentity(server.url, workspace, 'admin'), createIdentity(server.url, workspace, 'viewer')]);
+  developerToken = (
+    await call<{ accessToken: string }>(server.url, 'POST', '/api/v1/auth/universal-auth/login', undefined, {
+      clientId: developer.clientId,
+      clientSecret: developer.clientSecret,
+    })
+  ).accessToken;
   const dev = { environment: 'dev', secretPath: '/' };
   await putSecret(server.url, workspace.adminToken, workspace.project.id, dev, 'DATABASE_URL', 'postgres://app:pw@db/app');
   await putSecret(server.url, workspace.adminToken, workspace.project.id, dev, 'GREETING', 'hello from rekey');
@@ -44,9 +52,15 @@ async function freshHome(): Promise<{ home: string; env: Record<string, string> 
   return { home, env: baseEnv(home) };
 }
 
+/** What a CI job sets: Universal Auth credentials, logged in afresh by every command. */
 async function ciEnv(identity: Identity = developer): Promise<Record<string, string>> {
   const { env } = await freshHome();
   return { ...env, REKEY_API_URL: server.url, REKEY_CLIENT_ID: identity.clientId, REKEY_CLIENT_SECRET: identity.clientSecret, REKEY_PROJECT_ID: workspace.project.id };
+}
+
+async function tokenEnv(): Promise<Record<string, string>> {
+  const { env } = await freshHome();
+  return { ...env, REKEY_API_URL: server.url, REKEY_TOKEN: developerToken, REKEY_PROJECT_ID: workspace.project.id };
 }
 
 const printEnv = (...names: string[]) => `process.stdout.write(JSON.stringify({${names.map((name) => `${name}: process.env.${name} ?? null`).join(', ')}}))`;
@@ -109,7 +123,7 @@ describe('login', () => {
 
 describe('secrets', () => {
   it('sets (from an argument and from stdin), gets, lists and deletes', async () => {
-    const env = await ciEnv();
+    const env = await tokenEnv();
     const multiLine = 'line one\nline "two"\n';
     expect((await runCli(['secrets', 'set', 'CLI_ONE', 'first'], { env })).stdout).toBe('Created CLI_ONE in dev:/ (version 1)\n');
     expect((await runCli(['secrets', 'set', 'CLI_ONE', 'second'], { env })).stdout).toBe('Updated CLI_ONE in dev:/ (version 2)\n');
@@ -144,14 +158,14 @@ describe('run', () => {
   });
 
   it("passes the child's exit code through, and its options without --", async () => {
-    const env = await ciEnv();
+    const env = await tokenEnv();
     expect((await runCli(['run', process.execPath, '-e', 'process.exit(7)'], { env })).code).toBe(7);
     const notFound = await runCli(['run', '--', 'rekey-no-such-program'], { env });
     expect(notFound).toMatchObject({ code: 127, stderr: 'rekey: Command not found: rekey-no-such-program\n' });
   });
 
   it('forwards SIGTERM to the child and ends the way the child ended', async () => {
-    const env = await ciEnv();
+    const env = await tokenEnv();
     const graceful = "process.on('SIGTERM', () => { console.log('child: SIGTERM, shutting down'); process.exit(0); }); console.log('ready'); setInterval(() => {}, 1000);";
     const cli = startCli(['run', '--', process.execPath, '-e', graceful], { env });
     await waitFor('the child to start', () => cli.stdout().includes('ready'), 30_000, cli.stderr);
@@ -178,7 +192,7 @@ describe('export', () => {
   it('round-trips values with newlines, quotes, # and = through dotenv, and through json and yaml', async () => {
     const where = { environment: 'prod', secretPath: '/' };
     for (const [name, value] of Object.entries(awkward)) await putSecret(server.url, workspace.adminToken, workspace.project.id, where, name, value);
-    const env = await ciEnv();
+    const env = await tokenEnv();
 
     const dotenv = await runCli(['export', '--env', 'prod'], { env });
     expect(dotenv.stderr).toBe('');
@@ -195,7 +209,7 @@ describe('export', () => {
 
 describe('errors: one line and a non-zero exit', () => {
   it('network failure', async () => {
-    const env = await ciEnv();
+    const env = await tokenEnv();
     const closed = `http://127.0.0.1:${await freePort()}`;
     const result = await runCli(['secrets', 'list', '--api-url', closed], { env });
     expect(result).toMatchObject({ code: 1, stdout: '' });
@@ -229,7 +243,7 @@ describe('errors: one line and a non-zero exit', () => {
   });
 
   it('unknown project and unknown environment', async () => {
-    const env = await ciEnv();
+    const env = await tokenEnv();
     const project = await runCli(['secrets', 'list', '--project', '00000000-0000-4000-8000-000000000000'], { env });
     expect(project.code).toBe(1);
     expect(project.stderr).toMatch(/^rekey: .*[Pp]roject.*\n$/);
@@ -245,7 +259,7 @@ describe('errors: one line and a non-zero exit', () => {
 
 describe('init and help', () => {
   it('writes .rekey.json, which commands in sub-folders then use', async () => {
-    const env = await ciEnv();
+    const env = await tokenEnv();
     delete env.REKEY_PROJECT_ID;
     const dir = path.join(tmp, 'app');
     await fs.mkdir(path.join(dir, 'src'), { recursive: true });
