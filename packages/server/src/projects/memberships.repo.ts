@@ -86,7 +86,10 @@ export function createMembershipsRepo(db: Db) {
       await executor.deleteFrom('project_membership_roles').where('membership_id', '=', membershipId).execute();
       await executor
         .insertInto('project_membership_roles')
-        .values(roles.map((role) => ({ id: ids(), membership_id: membershipId, role: role.role, custom_role_id: role.customRoleId, created_at: now })))
+        // A millisecond apart, so the roles read back in the order they were given.
+        .values(
+          roles.map((role, index) => ({ id: ids(), membership_id: membershipId, role: role.role, custom_role_id: role.customRoleId, created_at: new Date(now.getTime() + index) })),
+        )
         .execute();
       await executor.updateTable('project_memberships').set({ updated_at: now }).where('id', '=', membershipId).execute();
     },
