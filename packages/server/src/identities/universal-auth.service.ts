@@ -222,7 +222,10 @@ export function createUniversalAuthService(deps: UniversalAuthDeps) {
         const remaining = Math.floor((row.created_at.getTime() + row.access_token_max_ttl * 1000 - now.getTime()) / 1000);
         if (row.access_token_ttl === 0 || remaining < row.access_token_ttl) expiresIn = remaining;
       }
-      await repo.renewAccessToken(db, row.id, now);
+      await db.transaction().execute(async (trx) => {
+        await repo.renewAccessToken(trx, row.id, now);
+        await audit.record(event(actor, 'renew-identity-access-token', row.identity_id, origin, { accessTokenId: row.id }), trx);
+      });
       return { accessToken, expiresIn, accessTokenMaxTTL: row.access_token_max_ttl, tokenType: 'Bearer' as const };
     },
   };
