@@ -17,6 +17,14 @@ export type TokenSource = { getToken(): Promise<string> };
 
 const refreshMarginMs = 5 * 60 * 1000;
 
+/**
+ * When a cached token should be replaced: five minutes before it expires, or halfway through its life if it
+ * lives less than ten minutes (otherwise a short-lived token would be fetched again on every call).
+ */
+export function refreshAt(expiresAt: number, now = Date.now()): number {
+  return expiresAt - Math.min(refreshMarginMs, Math.max(0, (expiresAt - now) / 2));
+}
+
 function identityOptions(endpoints: AzureEndpoints) {
   // The authority comes from server configuration only. Instance discovery would ask Microsoft's public
   // host about a local authority, which fails offline and is not needed for a configured authority.
@@ -44,16 +52,16 @@ export function credentialFor(credentials: AzureConnectionCredentials, endpoints
  */
 export function createCredentialTokenSource(credentials: AzureConnectionCredentials, endpoints: AzureEndpoints, subject: string): TokenSource {
   const credential = credentialFor(credentials, endpoints);
-  let cached: { token: string; expiresAt: number } | undefined;
+  let cached: { token: string; refreshAt: number } | undefined;
   let pending: Promise<string> | undefined;
   return {
     getToken: async () => {
-      if (cached && cached.expiresAt - refreshMarginMs > Date.now()) return cached.token;
+      if (cached && cached.refreshAt > Date.now()) return cached.token;
       pending ??= (async () => {
         try {
           const token = await credential.getToken(graphScope);
           if (!token) throw new ProviderError('authentication', `${subject}: Entra ID returned no token`);
-          cached = { token: token.token, expiresAt: token.expiresOnTimestamp };
+          cached = { token: token.token, refreshAt: refreshAt(token.expiresOnTimestamp) };
           return token.token;
         } catch (error) {
           throw error instanceof ProviderError ? error : translateTokenError(error, subject);

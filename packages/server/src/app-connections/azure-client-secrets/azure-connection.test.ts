@@ -125,7 +125,8 @@ describe('resolveAzureConnection', () => {
     const row = await t.db.selectFrom('app_connections').selectAll().where('id', '=', connection.id).executeTakeFirstOrThrow();
     const stored = await openCredentials(t.keyring, orgs.a, connection.id, row.encrypted_credentials);
 
-    // Tokens that expire inside the five-minute margin are renewed on every use.
+    // A new process has no access token: it renews with the stored refresh token, once, even for tokens
+    // that live less than the five-minute margin.
     emulator.admin.configure({ tokenLifetimeSeconds: 120 });
     try {
       const fresh = createAppConnectionsService({
@@ -138,6 +139,9 @@ describe('resolveAzureConnection', () => {
         azure: azureSettingsFromConfig(t.config),
       });
       const before = emulator.admin.requestLog().length;
+      const handle = await fresh.resolveAzureConnection(orgs.a, connection.id);
+      await handle.graph.probe();
+      await handle.graph.listApplications();
       await (await fresh.resolveAzureConnection(orgs.a, connection.id)).graph.probe();
       const grants = emulator.admin
         .requestLog()

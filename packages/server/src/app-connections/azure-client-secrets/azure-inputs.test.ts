@@ -6,6 +6,7 @@ import type { Keyring } from '../../crypto/keyring.js';
 import { createManualClock } from '../../lib/clock.js';
 import { randomIds } from '../../lib/ids.js';
 import { selfSignedCertificate } from '../test-support/azure-fixtures.js';
+import { refreshAt } from './azure-auth.js';
 import { normalizeCertificateCredentials } from './azure-certificate.js';
 import { azureSettingsFromConfig } from './azure-connection.js';
 import { createOAuthStateCodec } from './oauth-state.js';
@@ -98,5 +99,14 @@ describe('Azure configuration', () => {
   it('requires the OAuth client id and secret together, and https Azure endpoints', () => {
     expect(() => loadConfig({ ...base, REKEY_AZURE_OAUTH_CLIENT_ID: 'client' })).toThrow(/set both/);
     expect(() => loadConfig({ ...base, REKEY_AZURE_GRAPH_URL: 'http://127.0.0.1:1' })).toThrow(/REKEY_AZURE_GRAPH_URL/);
+  });
+});
+
+describe('token refresh time', () => {
+  it('is five minutes before expiry, or halfway for tokens that live under ten minutes', () => {
+    const now = 1_000_000;
+    expect(refreshAt(now + 3600_000, now)).toBe(now + 3300_000);
+    expect(refreshAt(now + 120_000, now)).toBe(now + 60_000);
+    expect(refreshAt(now - 1, now)).toBe(now - 1);
   });
 });

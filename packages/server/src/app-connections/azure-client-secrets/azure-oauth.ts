@@ -1,6 +1,6 @@
 import { type AuthenticationResult, ConfidentialClientApplication, LogLevel } from '@azure/msal-node';
 import { ProviderError } from '../../secret-rotations/engine/provider-error.js';
-import { type AzureEndpoints, graphScope, type TokenSource } from './azure-auth.js';
+import { type AzureEndpoints, graphScope, refreshAt, type TokenSource } from './azure-auth.js';
 import { translateTokenError } from './azure-errors.js';
 
 /** Rekey's own Azure app registration, used for the OAuth (delegated consent) connection method. */
@@ -9,7 +9,6 @@ export type AzureOAuthApp = { clientId: string; clientSecret: string; redirectUr
 /** The dashboard page Entra ID sends the browser back to; it posts the code to the create route. */
 export const oauthCallbackPath = '/organization/app-connections/azure/oauth/callback';
 
-const refreshMarginMs = 5 * 60 * 1000;
 const oauthScopes = [graphScope, 'openid', 'profile', 'offline_access'];
 
 export function createConfidentialClient(endpoints: AzureEndpoints, app: AzureOAuthApp, tenantId: string): ConfidentialClientApplication {
@@ -98,16 +97,16 @@ export function createOAuthTokenSource(
 ): TokenSource {
   const client = createConfidentialClient(endpoints, app, credentials.tenantId);
   let refreshToken = options.initial?.refreshToken ?? credentials.refreshToken;
-  let cached = options.initial ? { token: options.initial.accessToken, expiresAt: options.initial.expiresAt } : undefined;
+  let cached = options.initial ? { token: options.initial.accessToken, refreshAt: refreshAt(options.initial.expiresAt) } : undefined;
   let pending: Promise<string> | undefined;
   return {
     getToken: async () => {
-      if (cached && cached.expiresAt - refreshMarginMs > Date.now()) return cached.token;
+      if (cached && cached.refreshAt > Date.now()) return cached.token;
       pending ??= (async () => {
         try {
           const result = await client.acquireTokenByRefreshToken({ refreshToken, scopes: [graphScope], forceCache: true });
           const tokens = delegatedTokens(client, result, options.subject);
-          cached = { token: tokens.accessToken, expiresAt: tokens.expiresAt };
+          cached = { token: tokens.accessToken, refreshAt: refreshAt(tokens.expiresAt) };
           if (tokens.refreshToken !== refreshToken) {
             refreshToken = tokens.refreshToken;
             await options.onRefreshToken(tokens.refreshToken);
