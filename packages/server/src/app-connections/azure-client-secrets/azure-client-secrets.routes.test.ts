@@ -221,13 +221,23 @@ describe('Azure Client Secrets app connections', () => {
     expect((await http.get(`${connectionsPath}/${created.certificate}`, admin.userToken)).status).toBe(404);
   });
 
-  it('audits every change without credentials', async () => {
-    const rows = await t.db.selectFrom('audit_logs').selectAll().where('event_type', 'like', '%app-connection%').orderBy('created_at').execute();
+  it('audits every change (and, batched, every read) without credentials', async () => {
+    const load = () => t.db.selectFrom('audit_logs').selectAll().where('event_type', 'like', '%app-connection%').orderBy('created_at').execute();
+    let rows = await load();
+    // Read events are queued and written in batches about once a second.
+    for (let waited = 0; waited < 5000 && !rows.some((row) => row.event_type === 'get-app-connection'); waited += 250) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      rows = await load();
+    }
     const byType = (type: string) => rows.filter((row) => row.event_type === type).map((row) => row.metadata);
     expect(byType('create-app-connection')).toContainEqual({ name: 'contoso-secret', method: 'client-secret', app: 'azure-client-secrets', connectionId: created.secret });
     expect(byType('update-app-connection')).toContainEqual({ name: 'contoso-main', description: null, credentialsUpdated: true, connectionId: created.secret });
     expect(byType('update-app-connection')).toContainEqual({ name: 'contoso-main', description: null, credentialsUpdated: false, connectionId: created.secret });
     expect(byType('delete-app-connection')).toHaveLength(1);
+    expect(byType('get-app-connection')).toContainEqual({ connectionId: created.secret, name: 'contoso-secret', app: 'azure-client-secrets' });
+    expect(byType('get-app-connections').length).toBeGreaterThanOrEqual(2);
+    const creation = rows.find((row) => row.event_type === 'create-app-connection');
+    expect(creation).toMatchObject({ org_id: admin.orgId, actor_type: 'user', actor_id: admin.adminUserId, resource_id: created.secret });
   });
 
   it('never shows a secret, private key or token in a response, a log line or an audit row', async () => {
