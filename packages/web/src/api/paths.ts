@@ -1,14 +1,7 @@
-import type { ExpectedPaths } from './openapi.expected';
 import type { GeneratedPaths } from './openapi.gen';
-import type { PendingPaths } from './openapi.pending';
 
-/**
- * Every operation the dashboard may call. The generated part comes from openapi.json and wins; the
- * pending part covers routes the server has written but not yet documented in openapi.json, the
- * expected part routes it has not written yet.
- */
-type Documented = GeneratedPaths & Omit<PendingPaths, keyof GeneratedPaths>;
-export type ApiPaths = Documented & Omit<ExpectedPaths, keyof Documented>;
+/** Every operation the dashboard may call, as the server documents it in openapi.json. */
+export type ApiPaths = GeneratedPaths;
 
 export type ApiPath = keyof ApiPaths;
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';

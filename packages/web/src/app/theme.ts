@@ -9,6 +9,9 @@ export const theme = createTheme({
   headings: { fontWeight: '650' },
   components: {
     Tooltip: { defaultProps: { withArrow: true, openDelay: 200 } },
-    Modal: { defaultProps: { overlayProps: { backgroundOpacity: 0.45, blur: 2 } } },
+    Modal: { defaultProps: { overlayProps: { backgroundOpacity: 0.45, blur: 2 }, closeButtonProps: { 'aria-label': 'Close' } } },
+    Drawer: { defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } },
+    // Sentence case reads calmer than Mantine's default all-caps badges, and keeps secret names exact.
+    Badge: { styles: { label: { textTransform: 'none' } } },
   },
 });

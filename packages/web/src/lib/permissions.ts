@@ -66,14 +66,11 @@ async function rulesForRole(projectId: string, role: string): Promise<Rule[]> {
   }
 }
 
-/** The caller's rules: the server's own answer when it offers one, else derived from the caller's roles. */
+/**
+ * The caller's rules, derived from their project roles (the server has no "what may I do" route): built-in
+ * roles from the documented table, custom roles from their definition.
+ */
 async function loadRules(projectId: string, me: Me): Promise<{ rules: Rule[]; roles: string[] }> {
-  try {
-    const { data } = await api('get', '/api/v1/workspace/{projectId}/permissions', { params: { projectId } });
-    return { rules: normalize(data.permissions), roles: data.membership?.roles.map((entry) => entry.role) ?? [] };
-  } catch (error) {
-    if (!(error instanceof ApiError) || error.status !== 404) throw error;
-  }
   // Organization admins hold the admin role in every project.
   if (me.organization.role === 'admin') return { rules: builtInRoles.admin ?? [], roles: ['admin'] };
   try {

@@ -39,6 +39,12 @@ export function utcOffsetLabel(timeZone: string, at: Date = new Date()): string 
   }
 }
 
+/** `Europe/Berlin (UTC+02:00)`, or just `UTC`. */
+export function zoneLabel(timeZone: string, at: Date = new Date()): string {
+  const offset = utcOffsetLabel(timeZone, at);
+  return timeZone === 'UTC' || timeZone === 'Etc/UTC' ? 'UTC' : `${timeZone} (${offset})`;
+}
+
 /** A timestamp in the browser's local time with its zone, e.g. `Aug 20, 2026, 02:00 GMT+2`. */
 export function formatLocalDateTime(iso: string | null | undefined): string {
   if (!iso) return '—';

@@ -7,7 +7,7 @@ import type { SecretRotation } from '../../api/types';
 import { IconAlert, IconEye, IconPencil, IconRotate, IconTrash } from '../../components/icons';
 import { ErrorState, LoadingState } from '../../components/states';
 import { useProjectPermissions } from '../../lib/permissions';
-import { formatLocalDateTime, formatTimeOfDay, utcOffsetLabel } from '../../lib/time';
+import { formatLocalDateTime, formatTimeOfDay, zoneLabel } from '../../lib/time';
 import { RotationHistory } from './RotationModals';
 import { readableMessage } from '../../lib/rotation-status';
 import { ProviderBadge, RotationStatusBadge } from './RotationStatusBadge';
@@ -37,8 +37,7 @@ function Facts({ title, rows }: { title: string; rows: Array<[string, ReactNode]
 }
 
 function scheduleText(rotation: SecretRotation): string {
-  const { timeZone } = rotation.rotateAt;
-  return `${formatTimeOfDay(rotation.rotateAt)} ${timeZone} (${utcOffsetLabel(timeZone)})`;
+  return `${formatTimeOfDay(rotation.rotateAt)} ${zoneLabel(rotation.rotateAt.timeZone)}`;
 }
 
 /** One rotation: configuration, status, mapped secrets, actions and the history of every attempt. */

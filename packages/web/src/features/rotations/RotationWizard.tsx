@@ -28,7 +28,7 @@ import type { AppConnection, AzureClient, RotationOption, SecretRotation } from 
 import { AzureLogo, IconAlert, IconArrowLeft, IconInfo, IconPlus } from '../../components/icons';
 import { ErrorState, LoadingState } from '../../components/states';
 import { notifyError, notifySuccess } from '../../lib/notify';
-import { browserTimeZone, formatTimeOfDay, localMidnightUtc, parseTimeOfDay, utcOffsetLabel } from '../../lib/time';
+import { browserTimeZone, formatTimeOfDay, localMidnightUtc, parseTimeOfDay, zoneLabel } from '../../lib/time';
 import { secretNameProblem, slugProblem } from '../../lib/validation';
 import { useIsOrgAdmin } from '../../session/session';
 import { ConnectionFormModal } from '../connections/ConnectionFormModal';
@@ -230,6 +230,7 @@ function ConfigurationStep({ draft, errors, update, isEdit, onCreateConnection }
           placeholder="30"
           min={1}
           max={909}
+          clampBehavior="none"
           allowDecimal={false}
           allowNegative={false}
           value={draft.rotationInterval}
@@ -239,7 +240,7 @@ function ConfigurationStep({ draft, errors, update, isEdit, onCreateConnection }
         />
         <TimeInput
           label="Rotate At (Local Time)"
-          description={`The local time of day to rotate at once the interval has elapsed. Time zone: ${timeZone} (${utcOffsetLabel(timeZone)}).`}
+          description={`The local time of day to rotate at once the interval has elapsed. Time zone: ${zoneLabel(timeZone)}.`}
           value={draft.rotateAt}
           onChange={(event) => update({ rotateAt: event.currentTarget.value })}
           error={errors.rotateAt}
@@ -446,7 +447,7 @@ function ReviewStep({ draft, connection, environment, secretPath }: { draft: Dra
           ['Azure Connection', connection?.name ?? '—'],
           ['Environment / path', `${environment} · ${secretPath}`],
           ['Rotation Interval', `${draft.rotationInterval} day${Number(draft.rotationInterval) === 1 ? '' : 's'}`],
-          ['Rotate At', `${draft.rotateAt} local time (${zone}, ${utcOffsetLabel(zone)})`],
+          ['Rotate At', `${draft.rotateAt} local time (${zoneLabel(zone)})`],
           ['Auto-Rotation', draft.isAutoRotationEnabled ? 'Enabled' : 'Disabled'],
         ]}
       />
@@ -648,7 +649,7 @@ export function RotationWizard({ opened, onClose, projectId, environment, secret
       <Modal
         opened={opened}
         onClose={onClose}
-        size="xl"
+        size={960}
         title={
           <Group gap={8}>
             {option ? <AzureLogo size={18} /> : null}
@@ -663,7 +664,7 @@ export function RotationWizard({ opened, onClose, projectId, environment, secret
           <Stack gap="lg">
             <Stepper active={step} onStepClick={goTo} size="sm" allowNextStepsSelect={false} aria-label="Secret rotation steps">
               {stepLabels.map((label, index) => (
-                <Stepper.Step key={label} label={`${index + 1}. ${label}`} aria-label={`Step ${index + 1}: ${label}`} />
+                <Stepper.Step key={label} label={label} aria-label={`Step ${index + 1}: ${label}`} />
               ))}
             </Stepper>
             <div data-testid={`wizard-step-${step + 1}`} aria-live="polite">
