@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Actor } from '../../auth/actor.js';
 import type { AttemptTrigger } from '../secret-rotations.tables.js';
 import { type AttemptHandle, removeMarked, runAttempt } from './attempt.js';
@@ -117,43 +118,60 @@ export function createRotationEngine(deps: EngineDeps) {
     return beginScheduled(rotationId, 'recovery');
   }
 
+  /**
+   * Removes credentials that carry a rotation's marker but that Rekey neither tracks nor is still working
+   * on. It takes no lease (so it never blocks "rotate now"): a credential is only removed when the attempt
+   * named in its marker has finished, and a finished attempt's credential is either tracked or queued for
+   * revocation. Attempt rows exist before their credential does, so a listed credential is never newer
+   * than the journal read after the listing.
+   */
   async function sweepOrphans(): Promise<void> {
-    const sweepOwner = `${deps.settings.workerId}/sweep`;
-    const rotations = await deps.db
-      .selectFrom('secret_rotations')
-      .selectAll()
-      .where('status', '<>', 'rotating')
-      .where((eb) => eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<', deps.clock.now())]))
-      .execute();
+    const rotations = await deps.db.selectFrom('secret_rotations').selectAll().execute();
     for (const rotation of rotations) {
       const provider = providerFor(rotation.type);
       if (!provider) continue;
       try {
-        const claimed = await deps.db
-          .updateTable('secret_rotations')
-          .set({ lease_owner: sweepOwner, lease_expires_at: new Date(deps.clock.now().getTime() + deps.settings.leaseMs) })
-          .where('id', '=', rotation.id)
-          .where('status', '<>', 'rotating')
-          .where((eb) => eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<', deps.clock.now())]))
-          .executeTakeFirst();
-        if (Number(claimed.numUpdatedRows) !== 1) continue;
-        try {
-          const connection = await deps.connections.resolve(rotation.type, rotation.org_id, rotation.connection_id);
-          const pending = await deps.db
-            .selectFrom('secret_rotation_pending_revocations')
-            .select('external_id')
-            .where('rotation_id', '=', rotation.id)
-            .execute();
-          if (pending.length === 0 || trackedExternalIds(rotation).length > 0) {
-            await removeMarked(deps, provider, connection, rotation.parameters, rotationMarkerPrefix(rotation.id), rotation);
-          }
-        } finally {
-          await releaseLease(deps, rotation.id, sweepOwner);
+        const connection = await deps.connections.resolve(rotation.type, rotation.org_id, rotation.connection_id);
+        const marked = await provider.listMarked(connection, rotation.parameters, rotationMarkerPrefix(rotation.id));
+        if (marked.length === 0) continue;
+        const current = await deps.db.selectFrom('secret_rotations').selectAll().where('id', '=', rotation.id).executeTakeFirst();
+        if (!current) continue;
+        const pending = await deps.db.selectFrom('secret_rotation_pending_revocations').select('external_id').where('rotation_id', '=', rotation.id).execute();
+        const busy = await deps.db
+          .selectFrom('secret_rotation_attempts')
+          .select('marker')
+          .where('rotation_id', '=', rotation.id)
+          .where('step', 'not in', ['completed', 'failed', 'abandoned'])
+          .execute();
+        const keep = new Set([...trackedExternalIds(current), ...pending.map((row) => row.external_id)]);
+        const busyMarkers = new Set(busy.map((row) => row.marker));
+        for (const credential of marked) {
+          if (keep.has(credential.externalId) || busyMarkers.has(credential.marker)) continue;
+          await removeMarked(deps, provider, connection, rotation.parameters, credential.marker, current);
         }
       } catch (error) {
         deps.logger.warn({ err: error, rotationId: rotation.id }, 'orphan sweep failed for a rotation; will try again');
       }
     }
+  }
+
+  /**
+   * Closes attempts that published their credential and whose remaining work (revoking the replaced
+   * credential) finished without them, e.g. after a crash: the revocation list is worked by every tick.
+   * A first credential's background verification that outlived its process is closed with a note.
+   */
+  async function closeFinishedAttempts(): Promise<void> {
+    const now = deps.clock.now();
+    const verificationDeadline = new Date(now.getTime() - deps.settings.verifyTimeoutMs - deps.settings.leaseMs);
+    await sql`
+      update secret_rotation_attempts a set step = 'completed', finished_at = ${now}
+      where a.step = 'promoted' and a.verified_at is not null
+        and not exists (select 1 from secret_rotation_pending_revocations p where p.rotation_id = a.rotation_id)
+        and exists (select 1 from secret_rotations r where r.id = a.rotation_id and (r.lease_expires_at is null or r.lease_expires_at < ${now}))`.execute(deps.db);
+    await sql`
+      update secret_rotation_attempts a set step = 'completed', finished_at = ${now},
+        error_message = 'Verification of the published credential was interrupted (the server stopped); use check-credentials to test it'
+      where a.step = 'promoted' and a.verified_at is null and a.promoted_at < ${verificationDeadline}`.execute(deps.db);
   }
 
   /** One pass of background work. Exposed so tests can drive it deterministically. */
@@ -164,6 +182,7 @@ export function createRotationEngine(deps: EngineDeps) {
       for (const rotationId of await claimAbandonedRotationIds(deps, limiter.available())) await startLeased(rotationId, 'recovery', true);
       for (const rotationId of await claimDueRotationIds(deps, limiter.available())) await startLeased(rotationId, 'scheduled', false);
       await processPendingRevocations(deps);
+      await closeFinishedAttempts();
       if (Date.now() - lastSweepAt >= deps.settings.orphanSweepIntervalMs) {
         lastSweepAt = Date.now();
         await sweepOrphans();

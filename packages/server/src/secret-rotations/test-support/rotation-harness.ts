@@ -45,7 +45,14 @@ export type RotationHarness = {
 };
 
 export async function startRotationHarness(
-  options: { realism?: RealismOptions; engineOverrides?: Partial<RotationEngineSettings>; targets?: number; env?: Record<string, string> } = {},
+  options: {
+    realism?: RealismOptions;
+    engineOverrides?: Partial<RotationEngineSettings>;
+    targets?: number;
+    env?: Record<string, string>;
+    databaseUrl?: string;
+    rootKey?: Buffer;
+  } = {},
 ): Promise<RotationHarness> {
   const caDir = process.env.REKEY_TEST_CA_DIR;
   if (!caDir) throw new Error('REKEY_TEST_CA_DIR is not set: run the tests through `node scripts/test.mjs`');
@@ -70,6 +77,8 @@ export async function startRotationHarness(
   const t = await startTestApp({
     env: { REKEY_AZURE_AUTHORITY_HOST: emulator.origin, REKEY_AZURE_GRAPH_URL: emulator.origin, REKEY_ROTATE_WAIT_MS: '20000', ...options.env },
     engineOverrides: { ...fastEngine, ...options.engineOverrides },
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+    ...(options.rootKey ? { rootKey: options.rootKey } : {}),
   });
   const admin = await bootstrap(t);
   const project = await createProject(t, admin.userToken);
