@@ -21,6 +21,9 @@ import { createWebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 import { webhooksRoutes } from './webhooks/webhooks.routes.js';
 import { createWebhooksService } from './webhooks/webhooks.service.js';
 
+/** Finished webhook deliveries stay visible in the delivery log this long. */
+const deliveryLogRetentionMs = 30 * 86_400_000;
+
 export type NotificationsModuleDeps = {
   config: Config;
   db: Db;
@@ -146,7 +149,7 @@ export function createNotificationsModule(deps: NotificationsModuleDeps) {
     /**
      * Starts the separate metrics listener (when REKEY_METRICS_PORT is set) and, on workers (REKEY_WORKER), the
      * loops: webhook retries and `rotation.upcoming` every REKEY_NOTIFICATIONS_POLL_MS, the expiry guard every
-     * REKEY_EXPIRY_CHECK_INTERVAL_MS (first run shortly after start).
+     * REKEY_EXPIRY_CHECK_INTERVAL_MS (first run shortly after start), which also prunes the delivery log.
      */
     async start(): Promise<void> {
       isStopped = false;
@@ -157,7 +160,10 @@ export function createNotificationsModule(deps: NotificationsModuleDeps) {
       areLoopsRunning = true;
       every(settings.pollIntervalMs, settings.pollIntervalMs, 'webhook deliveries', () => dispatcher.deliverDue());
       every(settings.pollIntervalMs, settings.pollIntervalMs, 'upcoming rotations', () => notices.checkUpcoming());
-      every(settings.expiryCheckIntervalMs, Math.min(settings.pollIntervalMs, settings.expiryCheckIntervalMs), 'expiry guard', () => notices.checkExpiring());
+      every(settings.expiryCheckIntervalMs, Math.min(settings.pollIntervalMs, settings.expiryCheckIntervalMs), 'expiry guard', async () => {
+        await notices.checkExpiring();
+        await dispatcher.pruneFinished(new Date(deps.clock.now().getTime() - deliveryLogRetentionMs));
+      });
     },
 
     /** The unauthenticated metrics URL when the separate listener runs. */

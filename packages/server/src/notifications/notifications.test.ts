@@ -29,11 +29,12 @@ describe('notifications module', () => {
   let smtp: Awaited<ReturnType<typeof startSmtpReceiver>>;
   let module: NotificationsModule;
 
-  function build(overrides: { allowPrivate?: boolean } = {}): NotificationsModule {
+  function build(overrides: { allowPrivate?: boolean; worker?: boolean } = {}): NotificationsModule {
     const logger = createLogger({ level: 'silent' });
     const config = {
       ...t.config,
-      notifications: { ...t.config.notifications, webhookAllowPrivateTargets: overrides.allowPrivate ?? true, webhookRetryBaseMs: 10 },
+      isWorkerEnabled: overrides.worker ?? false,
+      notifications: { ...t.config.notifications, webhookAllowPrivateTargets: overrides.allowPrivate ?? true, webhookRetryBaseMs: 10, pollIntervalMs: 50 },
     };
     return createNotificationsModule({
       config,
@@ -146,6 +147,28 @@ describe('notifications module', () => {
     expect(log.deliveries[0]).toMatchObject({ status: 'delivered', attempts: 2, responseStatus: 200, error: null });
     const webhookNow = await module.webhooks.get(actor, webhook.id);
     expect(webhookNow.lastStatus).toBe('delivered');
+  });
+
+  it('on a worker, the background loop retries due deliveries by itself; finished ones are pruned later', async () => {
+    const worker = build({ worker: true });
+    try {
+      const { webhook } = await worker.webhooks.create(actor, { projectId: project.id, secretPath: '/loop/**', webhookUrl: receiver.url, events: ['rotation.revoked'], isDisabled: false });
+      const rotation = await newRotation({ secretPath: '/loop/app' });
+      receiver.respondWith(500, 502);
+      await worker.start();
+      worker.onRotationEvent({ type: 'rotation.revoked', rotation, details: { keyId: 'key-old', outcome: 'removed' } });
+      await worker.settle();
+      let log = await worker.webhooks.deliveries(actor, webhook.id, { offset: 0, limit: 10 });
+      for (let waited = 0; log.deliveries[0]?.status !== 'delivered' && waited < 5000; waited += 50) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        log = await worker.webhooks.deliveries(actor, webhook.id, { offset: 0, limit: 10 });
+      }
+      expect(log.deliveries[0]).toMatchObject({ status: 'delivered', attempts: 3, payload: { data: { keyId: 'key-old', outcome: 'removed' } } });
+      expect(await worker.dispatcher.pruneFinished(new Date(Date.now() + 1000))).toBeGreaterThanOrEqual(1);
+      expect((await worker.webhooks.deliveries(actor, webhook.id, { offset: 0, limit: 10 })).totalCount).toBe(0);
+    } finally {
+      await worker.stop();
+    }
   });
 
   it('filters by environment, path glob and event list', async () => {

@@ -198,6 +198,11 @@ export function createWebhookDispatcher(deps: DispatcherDeps) {
       await Promise.all(claimed.map((delivery) => attempt(delivery)));
       return claimed.length;
     },
+    /** Forgets finished deliveries (delivered or failed) created before `before`; pending ones stay. */
+    async pruneFinished(before: Date): Promise<number> {
+      const result = await deps.db.deleteFrom('webhook_deliveries').where('status', '<>', 'pending').where('created_at', '<', before).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
     /** Waits for the deliveries started by `enqueue` (shutdown and tests). */
     async settle(): Promise<void> {
       while (inFlight.size > 0) await Promise.all([...inFlight]);
