@@ -85,6 +85,7 @@ export function eventData(event: LifecycleEvent): Record<string, unknown> {
       case 'rotation.failed':
         return {
           ...attempt,
+          trigger: pick(d, 'trigger', 'string'),
           cause: failureCause(d?.category),
           category: pick(d, 'category', 'string'),
           message: (pick(d, 'message', 'string') as string | undefined)?.slice(0, 1024),

@@ -63,10 +63,14 @@ export function createLifecycleHandler(deps: LifecycleHandlerDeps) {
   /** A failure is final when the circuit breaker has opened or waiting cannot fix it; the row says which. */
   async function withFailureState(event: LifecycleEvent): Promise<LifecycleEvent> {
     const row = await deps.db.selectFrom('secret_rotations').select(['consecutive_failures']).where('id', '=', event.rotation.id).executeTakeFirst();
+    const attempt = event.attemptId
+      ? await deps.db.selectFrom('secret_rotation_attempts').select('trigger').where('id', '=', event.attemptId).executeTakeFirst()
+      : undefined;
     const consecutiveFailures = row?.consecutive_failures ?? 0;
     const isCircuitOpen = consecutiveFailures >= deps.maxConsecutiveFailures;
     const isPermanent = event.details?.isPermanent === true;
-    return { ...event, details: { ...event.details, consecutiveFailures, isCircuitOpen, isFinal: isCircuitOpen || isPermanent } };
+    const trigger = attempt?.trigger;
+    return { ...event, details: { ...event.details, consecutiveFailures, isCircuitOpen, isFinal: isCircuitOpen || isPermanent, ...(trigger ? { trigger } : {}) } };
   }
 
   async function observe(event: LifecycleEvent): Promise<void> {

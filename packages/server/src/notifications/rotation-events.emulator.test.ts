@@ -119,7 +119,7 @@ describe('rotation lifecycle notifications (emulator)', () => {
       type: 'rotation.failed',
       projectId: project.id,
       rotation: { id: rotationId, name: 'billing-api', environment: { slug: 'prod' }, secretPath: '/' },
-      data: { cause: 'permission', isPermanent: true, isFinal: true },
+      data: { cause: 'permission', trigger: 'manual', isPermanent: true, isFinal: true },
     });
     const events = receiver.received.map((entry) => entry.headers['x-rekey-event']);
     expect(events).toEqual(expect.arrayContaining(['rotation.started', 'rotation.promoted', 'rotation.failed']));
