@@ -4,6 +4,7 @@ import type { AuthTables } from '../auth/auth.tables.js';
 import type { IdentityTables } from '../identities/identities.tables.js';
 import type { OrganizationTables } from '../organizations/organizations.tables.js';
 import type { ProjectTables } from '../projects/projects.tables.js';
+import type { SecretRotationTables } from '../secret-rotations/secret-rotations.tables.js';
 import type { SecretsTables } from '../secrets/secrets.tables.js';
 import type { PlatformTables } from './platform.tables.js';
 
@@ -13,6 +14,7 @@ import type { PlatformTables } from './platform.tables.js';
  */
 export type Database = PlatformTables & AuthTables & OrganizationTables & IdentityTables & ProjectTables & AuditTables &
   SecretsTables &
+  SecretRotationTables &
   AppConnectionTables;
 
 export type { Json, Timestamp, Generated } from './column-types.js';
