@@ -204,7 +204,7 @@ describe.skipIf(Boolean(process.env.TEST_DATABASE_URL))('dashboard: Azure Client
     // 5. Review.
     const review = page.getByTestId('wizard-step-5');
     await review.waitFor();
-    for (const text of [rotationName, 'demo-tenant', '30 days', '03:30 local time (Europe/Berlin', demo.payments.displayName, demo.payments.objectId, 'AZURE_CLIENT_SECRET']) {
+    for (const text of [rotationName, 'demo-tenant', '30 days', '03:30 local time · Europe/Berlin', demo.payments.displayName, demo.payments.objectId, 'AZURE_CLIENT_SECRET']) {
       await review.getByText(text, { exact: false }).first().waitFor();
     }
     await expectNoCriticalViolations(page, 'wizard review', '[role="dialog"]');

@@ -146,8 +146,10 @@ const resultDir = path.join(repoRoot, 'test-results/screenshots');
 export async function screenshot(page: Page, name: string, options: { dialogOnly?: boolean } = {}): Promise<void> {
   await fs.mkdir(resultDir, { recursive: true });
   const file = `${name}.png`;
-  const target = options.dialogOnly ? page.getByRole('dialog').last() : page;
-  const buffer = await target.screenshot({ animations: 'disabled', caret: 'hide', scale: 'css' });
+  // No focus ring or selection, and no transient notifications: the picture shows the page itself.
+  await page.evaluate(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : undefined));
+  const settings = { animations: 'disabled', caret: 'hide', scale: 'css', style: '.mantine-Notifications-root { display: none !important; }' } as const;
+  const buffer = options.dialogOnly ? await page.getByRole('dialog').last().screenshot(settings) : await page.screenshot(settings);
   await fs.writeFile(path.join(resultDir, file), buffer);
   if (process.env.UPDATE_SCREENSHOTS === '1') {
     await fs.mkdir(screenshotDir, { recursive: true });

@@ -15,13 +15,20 @@ const pageSize = 25;
 
 const eventGroups = [
   { value: '', label: 'All events' },
-  { value: 'create-secret-rotation,update-secret-rotation,delete-secret-rotation,secret-rotation-rotate-secrets', label: 'Secret rotations' },
+  {
+    value: 'create-secret-rotation,update-secret-rotation,delete-secret-rotation,secret-rotation-rotate-secrets,secret-rotation-rollback,secret-rotation-revoke-credential',
+    label: 'Secret rotations',
+  },
   { value: 'secret-rotation-rotate-secrets', label: 'Rotation attempts' },
   { value: 'get-secret-rotation-generated-credentials', label: 'Generated credentials viewed' },
   { value: 'create-app-connection,update-app-connection,delete-app-connection', label: 'App connections' },
-  { value: 'create-secret,update-secret,delete-secret', label: 'Secret changes' },
-  { value: 'get-secrets,get-secret', label: 'Secret reads' },
-  { value: 'login-user,logout-user', label: 'Sign-ins' },
+  { value: 'create-secret,create-secrets,update-secret,update-secrets,delete-secret,delete-secrets,restore-secret-version', label: 'Secret changes' },
+  { value: 'get-secrets,get-secret,get-secret-versions', label: 'Secret reads' },
+  { value: 'login,logout,change-password,refresh-token-reuse-detected', label: 'Sign-ins and sessions' },
+  {
+    value: 'invite-org-member,accept-org-invitation,update-org-membership,remove-org-member,create-identity,update-identity,delete-identity',
+    label: 'Members and identities',
+  },
 ];
 
 type Filters = { projectId: string | null; eventType: string; actorType: string | null; range: DatesRangeValue<string> };

@@ -369,7 +369,7 @@ export function IdentitiesPage() {
                   <Table.Td>
                     {identity.authMethod ? (
                       <Badge variant="outline" color="gray">
-                        Universal Auth
+                        {identity.authMethod === 'universal-auth' ? 'Universal Auth' : 'Token'}
                       </Badge>
                     ) : (
                       <Text size="xs" c="dimmed">

@@ -24,7 +24,7 @@ function Facts({ title, rows }: { title: string; rows: Array<[string, ReactNode]
         <Table.Tbody>
           {rows.map(([label, value]) => (
             <Table.Tr key={label}>
-              <Table.Th w={170} bg="transparent" fw={500} c="dimmed">
+              <Table.Th w={112} bg="transparent" fw={500} c="dimmed" style={{ verticalAlign: 'top' }}>
                 {label}
               </Table.Th>
               <Table.Td style={{ wordBreak: 'break-word' }}>{value}</Table.Td>
@@ -123,7 +123,7 @@ export function RotationPage() {
         </Alert>
       ) : null}
 
-      <SimpleGrid cols={{ base: 1, md: 3 }} spacing="md" mb="lg">
+      <SimpleGrid cols={{ base: 1, md: 2, xl: 3 }} spacing="md" mb="lg">
         <Facts
           title="Schedule"
           rows={[
@@ -140,8 +140,8 @@ export function RotationPage() {
           rows={[
             ['Connection', data.connection.name],
             ['Application', parameters.appName || '—'],
-            ['Client ID', <span key="c" className="mono">{parameters.clientId ?? '—'}</span>],
-            ['Object ID', <span key="o" className="mono">{parameters.objectId ?? '—'}</span>],
+            ['Client ID', <Text key="c" className="mono" size="xs">{parameters.clientId ?? '—'}</Text>],
+            ['Object ID', <Text key="o" className="mono" size="xs">{parameters.objectId ?? '—'}</Text>],
           ]}
         />
         <Facts

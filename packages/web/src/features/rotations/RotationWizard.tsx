@@ -447,7 +447,7 @@ function ReviewStep({ draft, connection, environment, secretPath }: { draft: Dra
           ['Azure Connection', connection?.name ?? '—'],
           ['Environment / path', `${environment} · ${secretPath}`],
           ['Rotation Interval', `${draft.rotationInterval} day${Number(draft.rotationInterval) === 1 ? '' : 's'}`],
-          ['Rotate At', `${draft.rotateAt} local time (${zoneLabel(zone)})`],
+          ['Rotate At', `${draft.rotateAt} local time · ${zoneLabel(zone)}`],
           ['Auto-Rotation', draft.isAutoRotationEnabled ? 'Enabled' : 'Disabled'],
         ]}
       />
@@ -675,9 +675,15 @@ export function RotationWizard({ opened, onClose, projectId, environment, secret
               {step === 4 ? <ReviewStep draft={draft} connection={connection} environment={environment} secretPath={isEdit ? (rotation?.secretPath ?? secretPath) : secretPath} /> : null}
             </div>
             <Group justify="space-between">
-              <Button variant="default" leftSection={<IconArrowLeft size={16} />} onClick={back} disabled={submitting || (isEdit && step === 0)}>
-                Back
-              </Button>
+              {isEdit && step === 0 ? (
+                <Button variant="default" onClick={onClose}>
+                  Cancel
+                </Button>
+              ) : (
+                <Button variant="default" leftSection={<IconArrowLeft size={16} />} onClick={back} disabled={submitting}>
+                  Back
+                </Button>
+              )}
               <Group gap="sm">
                 {isEdit && !isLast ? (
                   <Anchor component="button" type="button" size="sm" onClick={() => goTo(stepLabels.length - 1)}>

@@ -177,9 +177,9 @@ export function RotationsTable({ rotations, projectId, permissions, highlightId,
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Rotation</Table.Th>
-              <Table.Th>Provider</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th>Next rotation</Table.Th>
+              <Table.Th w={190}>Provider</Table.Th>
+              <Table.Th w={200}>Status</Table.Th>
+              <Table.Th w={210}>Next rotation</Table.Th>
               <Table.Th w={48}>
                 <span className="visually-hidden">Actions</span>
               </Table.Th>
