@@ -55,7 +55,7 @@ export type CreateItem = SecretFields & { key: string; value: string; type?: Sec
 export type UpdateItem = SecretFields & { key: string; newKey?: string; type?: SecretType };
 export type DeleteItem = { key: string; type?: SecretType };
 
-type Deps = Pick<SecretsDeps, 'keyring' | 'ids' | 'describeRotation'>;
+type Deps = Pick<SecretsDeps, 'keyring' | 'ids' | 'describeRotation' | 'db'>;
 
 function where(scope: WriteScope): string {
   return location(scope.environment.slug, scope.folder.path);

@@ -74,9 +74,20 @@ export async function requireFolder(
   );
 }
 
-/** "is managed by secret rotation X" errors, naming the rotation when the rotation domain can. */
-export async function managedSecretError(deps: Pick<SecretsDeps, 'describeRotation'>, key: string, rotationId: string): Promise<AppError> {
-  const name = deps.describeRotation ? await deps.describeRotation(rotationId).catch(() => null) : null;
+/**
+ * "is managed by secret rotation X" errors, naming the rotation: through `describeRotation` when given,
+ * else by reading the rotation's name (error path only; a rotation not yet committed is named by id).
+ */
+export async function managedSecretError(deps: Pick<SecretsDeps, 'describeRotation' | 'db'>, key: string, rotationId: string): Promise<AppError> {
+  const lookup = deps.describeRotation
+    ? deps.describeRotation(rotationId)
+    : deps.db
+        .selectFrom('secret_rotations')
+        .select('name')
+        .where('id', '=', rotationId)
+        .executeTakeFirst()
+        .then((row) => row?.name ?? null);
+  const name = await lookup.catch(() => null);
   const which = name ? `'${name}' (${rotationId})` : rotationId;
   return new AppError(
     'conflict',

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../auth/actor.js';
 import { AppError } from '../http/errors.js';
@@ -125,6 +126,21 @@ describe('secrets service', () => {
         [2, 'rotated', 'system'],
         [1, 'rotated', 'system'],
       ]);
+    });
+
+    it('names the rotation in the refusal when it can read the rotation', async () => {
+      const environment = await h.db.selectFrom('project_environments').select('id').where('slug', '=', 'prod').executeTakeFirstOrThrow();
+      await h.db.transaction().execute(async (trx) => {
+        // The rotation's connection is another domain's row; foreign keys are not the point of this test.
+        await sql`set local session_replication_role = replica`.execute(trx);
+        await sql`insert into secret_rotations (id, org_id, project_id, environment_id, secret_path, name, type, connection_id, parameters,
+          secrets_mapping, rotation_interval, rotate_at_hours, rotate_at_minutes, status)
+          values (${rotationId}, ${h.orgId}, ${h.projectId}, ${environment.id}, '/azure/app', 'payments-app', 'azure-client-secret',
+          ${otherRotation}, '{}', '{}', 30, 0, 0, 'success')`.execute(trx);
+      });
+      const error = await errorOf(h.secrets.remove({ actor: alice, ...at('/azure/app', 'prod') }, { key: 'AZURE_CLIENT_SECRET' }));
+      expect(error.message).toContain(`managed by secret rotation 'payments-app' (${rotationId})`);
+      await h.db.deleteFrom('secret_rotations').where('id', '=', rotationId).execute();
     });
 
     it('rolls back with the caller transaction', async () => {
