@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addProjectRole, bootstrap, createMachineIdentity, createProject, type CreatedProject } from '../test-support/fixtures.js';
 import { sentinelValue } from '../test-support/sentinel.js';
 import { startTestApp, type TestApp } from '../test-support/test-app.js';
-import { messageOf, secretOf, secretsApi, secretsOf } from './test-support/http.js';
+import { messageOf, request, secretOf, secretsApi, secretsOf } from './test-support/http.js';
 
 describe('secret references (expandSecretReferences=true)', () => {
   let t: TestApp;
@@ -45,6 +45,14 @@ describe('secret references (expandSecretReferences=true)', () => {
       TEMPLATE: 'keep ${NOT_A_SECRET} as written',
     });
     expect(secretOf(await admin.get('DB_URL', { secretPath: '/api', expandSecretReferences: true })).secretValue).toBe(expected);
+  });
+
+  it('expands references to untagged secrets when the list is filtered by tag', async () => {
+    const tag = await request(t, adminToken, 'POST', `/api/v1/workspace/${project.id}/tags`, { slug: 'urls' });
+    const tagId = (tag.json() as { workspaceTag: { id: string } }).workspaceTag.id;
+    await admin.create('TAGGED_URL', 'https://${HOST}', { tagIds: [tagId] });
+    const listed = secretsOf(await admin.list({ tagSlugs: 'urls', expandSecretReferences: true }));
+    expect(listed.map((s) => [s.secretKey, s.secretValue])).toEqual([['TAGGED_URL', 'https://db.internal']]);
   });
 
   it('returns the stored text when expansion is not asked for', async () => {

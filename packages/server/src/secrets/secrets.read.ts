@@ -158,7 +158,8 @@ export function createSecretReader(deps: SecretsDeps) {
     rows = applyPersonalOverrides(rows);
     let expander: ReferenceExpander | undefined;
     const lazyExpander = () => {
-      expander ??= expanderFor(access, ownerId, rows);
+      // A tag filter leaves out secrets that references may still name, so then nothing is reused.
+      expander ??= expanderFor(access, ownerId, input.tagSlugs ? [] : rows);
       return expander;
     };
     const secrets = await views(access, rows, input, lazyExpander);
