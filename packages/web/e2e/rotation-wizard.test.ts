@@ -12,6 +12,7 @@ import { axeViolations, demo, type Stack, screenshot, startStack, tokenWith } fr
 const admin = { email: 'admin@example.com', password: 'correct-horse-battery-staple', organization: 'Acme' };
 const viewer = { email: 'viewer@example.com', password: 'viewer-horse-battery-staple' };
 const rotationName = 'payments-api';
+const oauthSecret = 'RkOA~e2e.oauth-app-secret_0123456789abcdef';
 
 function row(page: Page, key: string) {
   return page.getByTestId(`secret-row-${key}`);
@@ -59,7 +60,19 @@ describe.skipIf(Boolean(process.env.TEST_DATABASE_URL))('dashboard: Azure Client
   let firstSecret = '';
 
   beforeAll(async () => {
-    stack = await startStack();
+    stack = await startStack({
+      // Rekey's own app registration for the OAuth method, with this server's callback page as redirect URI.
+      serverEnv: (emulator, url) => {
+        const oauthApp = emulator.admin.createApplication(demo.tenantId, {
+          displayName: 'Rekey OAuth',
+          signInAudience: 'AzureADMultipleOrgs',
+          roles: ['Application.ReadWrite.All'],
+          redirectUris: [`${url}/organization/app-connections/azure/oauth/callback`],
+          passwordCredentials: [{ secretText: oauthSecret, displayName: 'rekey oauth' }],
+        });
+        return { REKEY_AZURE_OAUTH_CLIENT_ID: oauthApp.appId, REKEY_AZURE_OAUTH_CLIENT_SECRET: oauthSecret };
+      },
+    });
     page = stack.page;
   });
 
@@ -111,6 +124,58 @@ describe.skipIf(Boolean(process.env.TEST_DATABASE_URL))('dashboard: Azure Client
     }
   });
 
+  it('manages plain secrets: folder, add, search, edit in place, version history, delete with confirm', async () => {
+    // A folder, and the breadcrumbs back to the root.
+    await page.getByRole('button', { name: 'Actions' }).click();
+    await page.getByRole('menuitem', { name: 'Add Folder' }).click();
+    await page.getByLabel(/^Folder name/).fill('api');
+    await page.getByRole('dialog').getByRole('button', { name: 'Add folder' }).click();
+    await page.getByRole('button', { name: 'Open folder api' }).click();
+    await page.waitForURL('**/secrets/dev?path=%2Fapi');
+    await page.getByRole('navigation', { name: 'Folder path' }).getByText('api', { exact: true }).waitFor();
+    await page.getByRole('navigation', { name: 'Folder path' }).getByRole('button', { name: 'root' }).click();
+    await page.getByRole('button', { name: 'Open folder api' }).waitFor();
+
+    // Add a secret.
+    await page.getByRole('button', { name: 'Actions' }).click();
+    await page.getByRole('menuitem', { name: 'Add Secret', exact: true }).click();
+    const add = page.getByRole('dialog', { name: 'Add secret' });
+    await add.getByLabel(/^Key/).fill('DATABASE_URL');
+    await add.getByLabel('Value').fill('postgres://app@db/one');
+    await add.getByRole('button', { name: 'Add secret' }).click();
+    await row(page, 'DATABASE_URL').waitFor();
+
+    // Search filters the table.
+    await page.getByLabel('Search secrets, folders and rotations').fill('nothing-like-this');
+    await page.getByRole('heading', { name: 'Nothing matches' }).waitFor();
+    await page.getByLabel('Search secrets, folders and rotations').fill('database');
+    await row(page, 'DATABASE_URL').waitFor();
+    await page.getByLabel('Search secrets, folders and rotations').fill('');
+
+    // Edit value and comment in place.
+    await row(page, 'DATABASE_URL').getByRole('button', { name: 'Edit DATABASE_URL' }).click();
+    await page.getByLabel('Value of DATABASE_URL').fill('postgres://app@db/two');
+    await page.getByLabel('Comment of DATABASE_URL').fill('moved to the new cluster');
+    await row(page, 'DATABASE_URL').getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved DATABASE_URL (version 2)').waitFor();
+    expect(await revealedValue(page, 'DATABASE_URL')).toBe('postgres://app@db/two');
+    await row(page, 'DATABASE_URL').getByText('moved to the new cluster').waitFor();
+    await hideValue(page, 'DATABASE_URL');
+
+    // Version history, newest first.
+    await row(page, 'DATABASE_URL').getByRole('button', { name: 'History of DATABASE_URL' }).click();
+    const drawer = page.getByRole('dialog', { name: /Version history/ });
+    await expect.poll(() => drawer.getByTestId('secret-version').count()).toBe(2);
+    await drawer.getByTestId('secret-version').first().getByText('v2').waitFor();
+    await drawer.getByRole('button', { name: 'Close' }).click();
+    await drawer.waitFor({ state: 'detached' });
+
+    // Delete asks first.
+    await row(page, 'DATABASE_URL').getByRole('button', { name: 'Delete DATABASE_URL' }).click();
+    await page.getByRole('dialog', { name: 'Delete secret' }).getByRole('button', { name: 'Delete secret' }).click();
+    await row(page, 'DATABASE_URL').waitFor({ state: 'detached' });
+  });
+
   it('adds an Azure Client Secrets connection with the rotator app’s client secret', async () => {
     await page.getByRole('link', { name: 'App Connections' }).click();
     await page.getByRole('button', { name: 'Add connection' }).first().click();
@@ -122,6 +187,24 @@ describe.skipIf(Boolean(process.env.TEST_DATABASE_URL))('dashboard: Azure Client
     await page.getByRole('button', { name: 'Create connection' }).click();
     await page.getByRole('cell', { name: 'demo-tenant', exact: true }).waitFor();
     await page.getByRole('cell', { name: 'Client Secret', exact: true }).waitFor();
+  });
+
+  it('connects to Azure with OAuth: consent, callback page, connection saved, no code left in the URL', async () => {
+    await page.getByRole('button', { name: 'Add connection' }).first().click();
+    await page.getByRole('button', { name: 'Azure Client Secrets' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel(/^Name/).fill('demo-tenant-oauth');
+    await dialog.getByLabel('Method').click();
+    await page.getByRole('option', { name: 'OAuth (Connect to Azure)' }).click();
+    await dialog.getByLabel(/^Tenant ID/).fill(demo.tenantId);
+    await dialog.getByRole('button', { name: 'Connect to Azure' }).click();
+    // Entra ID (the emulator) consents at once and returns to the callback page, which finishes the connection.
+    await page.getByText('Connected Azure connection demo-tenant-oauth').waitFor({ timeout: 30_000 });
+    await page.waitForURL('**/organization/app-connections');
+    expect(page.url()).not.toContain('code=');
+    await page.getByRole('cell', { name: 'demo-tenant-oauth', exact: true }).waitFor();
+    await page.getByRole('cell', { name: 'OAuth (Connect to Azure)', exact: true }).waitFor();
+    expect(await page.evaluate(() => window.sessionStorage.length)).toBe(0);
   });
 
   it('shows validation errors for interval 0, an empty name and a bad slug', async () => {

@@ -47,7 +47,7 @@ export type Stack = {
  * The whole product as a person meets it: the Entra ID emulator with the demo tenant, the real Rekey server
  * process (embedded PostgreSQL) serving the built dashboard, and Debian's Chromium.
  */
-export async function startStack(): Promise<Stack> {
+export async function startStack(options: { serverEnv?: (emulator: RunningEmulator, url: string) => Record<string, string> } = {}): Promise<Stack> {
   const caDir = process.env.REKEY_TEST_CA_DIR;
   if (!caDir) throw new Error('REKEY_TEST_CA_DIR is not set: run the browser tests through `node scripts/test.mjs --project web`');
   if (!existsSync(path.join(webDist, 'index.html'))) throw new Error('packages/web/dist is missing: run `npm run build` first');
@@ -65,6 +65,7 @@ export async function startStack(): Promise<Stack> {
     REKEY_WEB_DIR: webDist,
     REKEY_AZURE_AUTHORITY_HOST: emulator.origin,
     REKEY_AZURE_GRAPH_URL: emulator.origin,
+    ...options.serverEnv?.(emulator, url),
   });
   const stopServer = async () => {
     if (server.child.exitCode === null && server.child.signalCode === null) {
@@ -92,6 +93,8 @@ export async function startStack(): Promise<Stack> {
       locale: 'en-US',
       timezoneId: 'Europe/Berlin',
       reducedMotion: 'reduce',
+      // Only the emulator's sign-in page (its own test CA) needs this; Rekey itself is served over http here.
+      ignoreHTTPSErrors: true,
     });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url });
     context.setDefaultTimeout(20_000);

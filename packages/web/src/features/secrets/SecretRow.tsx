@@ -25,7 +25,8 @@ type SecretRowProps = {
 };
 
 export function SecretRow({ secret, location, rotation, canRead, canEdit, canDelete, onHistory, onDelete }: SecretRowProps) {
-  const [value, setValue] = useState<string | null>(null);
+  const [revealed, setRevealed] = useState<{ value: string; comment: string } | null>(null);
+  const value = revealed?.value ?? null;
   const [loadingValue, setLoadingValue] = useState(false);
   const [copied, setCopied] = useState(false);
   const [editing, setEditing] = useState<{ value: string; comment: string } | null>(null);
@@ -37,9 +38,9 @@ export function SecretRow({ secret, location, rotation, canRead, canEdit, canDel
   useEffect(() => () => clearTimeout(hideTimer.current), []);
   // A newer version (a rotation, someone else's edit) replaces what was revealed.
   // biome-ignore lint/correctness/useExhaustiveDependencies: reset when the version changes
-  useEffect(() => setValue(null), [secret.version]);
+  useEffect(() => setRevealed(null), [secret.version]);
 
-  const loadValue = async (): Promise<string | null> => {
+  const loadValue = async (): Promise<{ value: string; comment: string } | null> => {
     setLoadingValue(true);
     try {
       return await fetchSecretValue(location, secret.secretKey);
@@ -52,22 +53,22 @@ export function SecretRow({ secret, location, rotation, canRead, canEdit, canDel
   };
 
   const reveal = async () => {
-    if (value !== null) {
-      setValue(null);
+    if (revealed !== null) {
+      setRevealed(null);
       return;
     }
     const loaded = await loadValue();
     if (loaded === null) return;
-    setValue(loaded);
+    setRevealed(loaded);
     clearTimeout(hideTimer.current);
-    hideTimer.current = setTimeout(() => setValue(null), revealMs);
+    hideTimer.current = setTimeout(() => setRevealed(null), revealMs);
   };
 
   const copy = async () => {
-    const loaded = value ?? (await loadValue());
+    const loaded = revealed ?? (await loadValue());
     if (loaded === null) return;
     try {
-      await navigator.clipboard.writeText(loaded);
+      await navigator.clipboard.writeText(loaded.value);
       setCopied(true);
       setTimeout(() => setCopied(false), 1500);
       notifySuccess(`Copied ${secret.secretKey} to the clipboard`);
@@ -77,10 +78,10 @@ export function SecretRow({ secret, location, rotation, canRead, canEdit, canDel
   };
 
   const startEdit = async () => {
-    const loaded = value ?? (await loadValue());
+    const loaded = revealed ?? (await loadValue());
     if (loaded === null) return;
     setEditError(null);
-    setEditing({ value: loaded, comment: secret.secretComment });
+    setEditing(loaded);
   };
 
   const save = useMutation({
@@ -98,7 +99,7 @@ export function SecretRow({ secret, location, rotation, canRead, canEdit, canDel
       }),
     onSuccess: async ({ secret: saved }) => {
       setEditing(null);
-      setValue(null);
+      setRevealed(null);
       notifySuccess(`Saved ${saved.secretKey} (version ${saved.version})`);
       await queryClient.invalidateQueries({ queryKey: keys.secrets(location.projectId, location.environment, location.secretPath) });
       await queryClient.invalidateQueries({ queryKey: keys.secretVersions(secret.id) });
@@ -184,9 +185,9 @@ export function SecretRow({ secret, location, rotation, canRead, canEdit, canDel
             <Text size="sm" className={value !== null ? 'secret-value' : 'masked'} data-testid="secret-value" aria-live="polite">
               {value !== null ? value : '••••••••••••••••'}
             </Text>
-            {secret.secretComment ? (
+            {revealed?.comment ? (
               <Text size="xs" c="dimmed" lineClamp={2}>
-                {secret.secretComment}
+                {revealed.comment}
               </Text>
             ) : null}
           </Stack>

@@ -28,7 +28,8 @@ function FolderBreadcrumbs({ path, onNavigate }: { path: string; onNavigate(path
   const segments = pathSegments(path);
   const crumbs = [{ label: 'root', path: '/' }, ...segments.map((segment, index) => ({ label: segment, path: `/${segments.slice(0, index + 1).join('/')}` }))];
   return (
-    <Breadcrumbs separator="/" aria-label="Folder path">
+    <nav aria-label="Folder path">
+      <Breadcrumbs separator="/">
       {crumbs.map((crumb, index) =>
         index === crumbs.length - 1 ? (
           <Text key={crumb.path} size="sm" fw={600} className="mono" aria-current="location">
@@ -40,7 +41,8 @@ function FolderBreadcrumbs({ path, onNavigate }: { path: string; onNavigate(path
           </Anchor>
         ),
       )}
-    </Breadcrumbs>
+      </Breadcrumbs>
+    </nav>
   );
 }
 
