@@ -3,7 +3,7 @@ import type { Actor } from '../auth/actor.js';
 import { actorRef } from '../auth/actor.js';
 import { badRequest, conflict } from '../http/errors.js';
 import type { ProjectAccess } from '../permissions/permissions.types.js';
-import { attemptMarker } from './engine/credential-slots.js';
+import { insertClaimedAttempt } from './engine/journal-writes.js';
 import { attemptLeaseOwner } from './engine/lease.js';
 import type { Claim } from './engine/lease.js';
 import type { AnyRotationProvider } from './engine/registry.js';
@@ -79,10 +79,7 @@ export async function createRotationRow(
         updated_at: now,
       })
       .execute();
-    await trx
-      .insertInto('secret_rotation_attempts')
-      .values({ id: attemptId, rotation_id: rotationId, trigger: 'create', step: 'claimed', actor_type: ref.type, actor_id: ref.id, marker: attemptMarker(rotationId, attemptId), started_at: now })
-      .execute();
+    await insertClaimedAttempt(trx, { attemptId, rotationId, trigger: 'create', actor: ref, now });
     await deps.audit.record(
       {
         actor,

@@ -1,4 +1,5 @@
 import type { EngineDeps } from './engine.types.js';
+import { queueRevocation } from './journal-writes.js';
 import type { Claim } from './lease.js';
 import { ProviderError } from './provider-error.js';
 import { failedAttemptRetryDelayMs } from './retry.js';
@@ -36,21 +37,7 @@ export async function failAttempt(deps: EngineDeps, claim: Claim, error: unknown
     if (!current || !attempt) return undefined;
     if (current.lease_owner !== null && current.lease_owner !== claim.leaseOwner) return undefined;
     if (attempt.external_id && (attempt.step === 'issued' || attempt.step === 'verified')) {
-      await trx
-        .insertInto('secret_rotation_pending_revocations')
-        .values({
-          id: deps.ids.uuid(),
-          rotation_id: current.id,
-          org_id: current.org_id,
-          connection_id: current.connection_id,
-          type: current.type,
-          parameters: JSON.stringify(current.parameters),
-          external_id: attempt.external_id,
-          reason: 'unpublished',
-          next_attempt_at: now,
-        })
-        .onConflict((oc) => oc.columns(['connection_id', 'external_id']).doNothing())
-        .execute();
+      await queueRevocation(trx, { id: deps.ids.uuid(), rotation: current, externalId: attempt.external_id, reason: 'unpublished', now });
     }
     // A failure after publishing (creation's background verification) keeps the step for history.
     const isPublished = attempt.step === 'promoted';

@@ -13,6 +13,7 @@ import {
 } from './credential-slots.js';
 import type { AttemptRow, EngineDeps, RotationRow } from './engine.types.js';
 import { failAttempt, LeaseLostError } from './attempt-failure.js';
+import { queueRevocation } from './journal-writes.js';
 import { releaseLease, startHeartbeat, type Claim } from './lease.js';
 import { providerFor, type AnyRotationProvider } from './registry.js';
 import { AbortedError, sleep, withTransientRetries } from './retry.js';
@@ -253,21 +254,7 @@ async function promote(
     const target: SlotIndex = isFirstCredential ? (current.active_index as SlotIndex) : otherSlot(current.active_index);
     const replaced = isFirstCredential ? null : slotExternalId(current, target);
     if (replaced) {
-      await trx
-        .insertInto('secret_rotation_pending_revocations')
-        .values({
-          id: deps.ids.uuid(),
-          rotation_id: current.id,
-          org_id: current.org_id,
-          connection_id: current.connection_id,
-          type: current.type,
-          parameters: JSON.stringify(current.parameters),
-          external_id: replaced,
-          reason: 'replaced',
-          next_attempt_at: now,
-        })
-        .onConflict((oc) => oc.columns(['connection_id', 'external_id']).doNothing())
-        .execute();
+      await queueRevocation(trx, { id: deps.ids.uuid(), rotation: current, externalId: replaced, reason: 'replaced', now });
     }
     const sealed = await deps.keyring.encrypt(current.org_id, slotAad(current.id, target), JSON.stringify(credential));
     const values = provider.toSecretValues(current.parameters, current.secrets_mapping, credential);
@@ -339,21 +326,7 @@ async function retireSlot(deps: EngineDeps, rotation: RotationRow, slot: SlotInd
   const externalId = slotExternalId(rotation, slot);
   if (!externalId) return;
   await deps.db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('secret_rotation_pending_revocations')
-      .values({
-        id: deps.ids.uuid(),
-        rotation_id: rotation.id,
-        org_id: rotation.org_id,
-        connection_id: rotation.connection_id,
-        type: rotation.type,
-        parameters: JSON.stringify(rotation.parameters),
-        external_id: externalId,
-        reason,
-        next_attempt_at: deps.clock.now(),
-      })
-      .onConflict((oc) => oc.columns(['connection_id', 'external_id']).doNothing())
-      .execute();
+    await queueRevocation(trx, { id: deps.ids.uuid(), rotation, externalId, reason, now: deps.clock.now() });
     await trx.updateTable('secret_rotations').set(slotColumns(slot, null)).where('id', '=', rotation.id).execute();
   });
 }

@@ -2,8 +2,8 @@ import { sql } from 'kysely';
 import type { Actor } from '../../auth/actor.js';
 import { actorRef } from '../../auth/actor.js';
 import type { AttemptTrigger } from '../secret-rotations.tables.js';
-import { attemptMarker } from './credential-slots.js';
 import type { EngineDeps } from './engine.types.js';
+import { insertClaimedAttempt } from './journal-writes.js';
 
 /**
  * A lease belongs to one piece of work, not to a process: `<workerId>/<attemptId>`. Two attempts in one
@@ -55,19 +55,7 @@ export async function claimRotation(
       .where('id', '=', input.rotationId)
       .execute();
     const ref = actorRef(input.actor);
-    await trx
-      .insertInto('secret_rotation_attempts')
-      .values({
-        id: attemptId,
-        rotation_id: input.rotationId,
-        trigger: input.trigger,
-        step: 'claimed',
-        actor_type: ref.type,
-        actor_id: ref.id,
-        marker: attemptMarker(input.rotationId, attemptId),
-        started_at: now,
-      })
-      .execute();
+    await insertClaimedAttempt(trx, { attemptId, rotationId: input.rotationId, trigger: input.trigger, actor: ref, now });
     return { rotationId: input.rotationId, attemptId, trigger: input.trigger, leaseOwner };
   });
 }
@@ -175,19 +163,7 @@ export async function beginLeasedAttempt(
       .where('lease_owner', '=', pendingLeaseOwner(deps))
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) return undefined;
-    await trx
-      .insertInto('secret_rotation_attempts')
-      .values({
-        id: attemptId,
-        rotation_id: input.rotationId,
-        trigger: input.trigger,
-        step: 'claimed',
-        actor_type: ref.type,
-        actor_id: ref.id,
-        marker: attemptMarker(input.rotationId, attemptId),
-        started_at: now,
-      })
-      .execute();
+    await insertClaimedAttempt(trx, { attemptId, rotationId: input.rotationId, trigger: input.trigger, actor: ref, now });
     return { rotationId: input.rotationId, attemptId, trigger: input.trigger, leaseOwner };
   });
 }
