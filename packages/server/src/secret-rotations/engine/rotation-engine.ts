@@ -29,7 +29,7 @@ export type RotationEngine = ReturnType<typeof createRotationEngine>;
  * credentials. It runs without HTTP; main.ts starts it and the API calls `rotateNow`.
  */
 export function createRotationEngine(deps: EngineDeps) {
-  const limiter = createKeyedLimiter({ global: deps.settings.maxConcurrentAttempts, perKey: deps.settings.maxConcurrentPerConnection });
+  const limiter = createKeyedLimiter({ global: deps.settings.maxConcurrentAttempts, perConnection: deps.settings.maxConcurrentPerConnection });
   const inFlight = new Set<Promise<unknown>>();
   let timer: NodeJS.Timeout | undefined;
   let isTicking = false;
