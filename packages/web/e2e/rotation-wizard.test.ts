@@ -70,7 +70,13 @@ describe.skipIf(Boolean(process.env.TEST_DATABASE_URL))('dashboard: Azure Client
           redirectUris: [`${url}/organization/app-connections/azure/oauth/callback`],
           passwordCredentials: [{ secretText: oauthSecret, displayName: 'rekey oauth' }],
         });
-        return { REKEY_AZURE_OAUTH_CLIENT_ID: oauthApp.appId, REKEY_AZURE_OAUTH_CLIENT_SECRET: oauthSecret };
+        return {
+          REKEY_AZURE_OAUTH_CLIENT_ID: oauthApp.appId,
+          REKEY_AZURE_OAUTH_CLIENT_SECRET: oauthSecret,
+          // Transient Graph failures are retried inside an attempt; keep that short for the failure test.
+          REKEY_ROTATION_RETRY_BASE_MS: '20',
+          REKEY_ROTATION_TRANSIENT_RETRIES: '1',
+        };
       },
     });
     page = stack.page;
@@ -346,6 +352,35 @@ describe.skipIf(Boolean(process.env.TEST_DATABASE_URL))('dashboard: Azure Client
     await screenshot(page, 'rotation-history');
     await drawer.getByRole('button', { name: 'Close' }).last().click();
     await drawer.waitFor({ state: 'detached' });
+  });
+
+  it('a failed rotation shows Rotation Failed with the reason and the next attempt; the secrets keep working', async () => {
+    const current = await revealedValue(page, 'AZURE_CLIENT_SECRET');
+    await hideValue(page, 'AZURE_CLIENT_SECRET');
+    const fault = stack.emulator.admin.addFault({ match: { route: 'addPassword' }, action: { type: 'serverError', status: 500 } });
+    try {
+      const rotationRow = page.getByTestId(`rotation-row-${rotationName}`);
+      await rotationRow.getByRole('button', { name: `Actions for rotation ${rotationName}` }).click();
+      await page.getByRole('menuitem', { name: 'Rotate Now' }).click();
+      await page.getByRole('dialog', { name: 'Rotate Secrets' }).getByRole('button', { name: 'Rotate Secrets' }).click();
+      await page.getByText('Failed to rotate secrets').waitFor({ timeout: 60_000 });
+      await rotationRow.getByText('Rotation Failed').waitFor();
+      await rotationRow.getByText(/Next attempt/).waitFor();
+      expect(await revealedValue(page, 'AZURE_CLIENT_SECRET')).toBe(current);
+      expect((await tokenWith(stack.emulator, demo.payments.appId, current)).status).toBe(200);
+      await hideValue(page, 'AZURE_CLIENT_SECRET');
+      await screenshot(page, 'rotation-failed');
+    } finally {
+      stack.emulator.admin.removeFault(fault);
+    }
+
+    // Once Azure answers again, Rotate now recovers.
+    const rotationRow = page.getByTestId(`rotation-row-${rotationName}`);
+    await rotationRow.getByRole('button', { name: `Actions for rotation ${rotationName}` }).click();
+    await page.getByRole('menuitem', { name: 'Rotate Now' }).click();
+    await page.getByRole('dialog', { name: 'Rotate Secrets' }).getByRole('button', { name: 'Rotate Secrets' }).click();
+    await page.getByText(`Rotated the secrets of ${rotationName}`).last().waitFor({ timeout: 60_000 });
+    await rotationRow.getByText(/Rotates in \d+ days/).waitFor();
   });
 
   it('a viewer sees the rotation but no Rotate, Edit or Delete actions', async () => {

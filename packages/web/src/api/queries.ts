@@ -35,10 +35,14 @@ export function useProject(projectId: string) {
   });
 }
 
+/** While an attempt runs, poll so the status badge and the secrets follow it without a reload. */
+const whileRotating = 3_000;
+
 export function useRotations(projectId: string) {
   return useQuery({
     queryKey: keys.rotations(projectId),
     queryFn: async () => (await api('get', '/api/v2/secret-rotations', { query: { projectId } })).secretRotations,
+    refetchInterval: (query) => (query.state.data?.some((rotation) => rotation.rotationStatus === 'rotating') ? whileRotating : false),
   });
 }
 
@@ -47,6 +51,7 @@ export function useRotation(rotationId: string) {
     queryKey: keys.rotation(rotationId),
     queryFn: async () =>
       (await api('get', '/api/v2/secret-rotations/azure-client-secret/{rotationId}', { params: { rotationId } })).secretRotation,
+    refetchInterval: (query) => (query.state.data?.rotationStatus === 'rotating' ? whileRotating : false),
   });
 }
 

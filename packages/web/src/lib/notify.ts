@@ -9,3 +9,7 @@ export function notifySuccess(message: string, title?: string): void {
 export function notifyError(title: string, error: unknown): void {
   notifications.show({ color: 'red', title, message: errorMessage(error), autoClose: 8000 });
 }
+
+export function notifyInfo(message: string, title?: string): void {
+  notifications.show({ color: 'blue', title, message, autoClose: 6000 });
+}

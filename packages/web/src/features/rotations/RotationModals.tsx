@@ -8,7 +8,7 @@ import { ConfirmModal } from '../../components/ConfirmModal';
 import { CopyValueButton } from '../../components/CopyValueButton';
 import { IconEye, IconEyeOff, IconInfo } from '../../components/icons';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
-import { notifyError, notifySuccess } from '../../lib/notify';
+import { notifyError, notifyInfo, notifySuccess } from '../../lib/notify';
 import { formatDuration, formatLocalDateTime } from '../../lib/time';
 import { readableMessage } from '../../lib/rotation-status';
 import { providerNames } from './RotationStatusBadge';
@@ -28,8 +28,15 @@ export function RotateModal({ rotation, onClose }: { rotation: SecretRotation | 
   const rotate = useMutation({
     mutationFn: (target: SecretRotation) =>
       api('post', '/api/v2/secret-rotations/azure-client-secret/{rotationId}/rotate-secrets', { params: { rotationId: target.id } }),
+    // The server answers once the attempt ends, or after a while with the attempt still running.
     onSuccess: async ({ secretRotation }) => {
-      notifySuccess(`Rotated the secrets of ${secretRotation.name}`, 'Secrets rotated');
+      if (secretRotation.rotationStatus === 'failed') {
+        notifyError('Failed to rotate secrets', new Error(secretRotation.lastRotationMessage ?? 'The rotation attempt failed'));
+      } else if (secretRotation.rotationStatus === 'rotating') {
+        notifyInfo(`Rotation of ${secretRotation.name} is still running (Azure is slow to answer); its status updates here when it ends.`, 'Rotating');
+      } else {
+        notifySuccess(`Rotated the secrets of ${secretRotation.name}`, 'Secrets rotated');
+      }
       onClose();
       await invalidateRotation(queryClient, secretRotation);
       await queryClient.invalidateQueries({ queryKey: keys.rotationHistory(secretRotation.id) });

@@ -1,6 +1,6 @@
 import { Anchor, Breadcrumbs, Button, Group, Menu, Paper, SegmentedControl, Stack, Table, Text, TextInput, UnstyledButton } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { api } from '../../api/client';
 import { keys, useProject, useRotations } from '../../api/queries';
@@ -100,6 +100,11 @@ export function SecretsDashboard() {
     () => (rotations.data ?? []).filter((rotation) => rotation.environment.slug === envSlug && rotation.secretPath === secretPath),
     [rotations.data, envSlug, secretPath],
   );
+  // A rotation that finished in the background (scheduled, or a slow Rotate now) wrote new secret versions.
+  const rotatedAt = folderRotations.map((rotation) => `${rotation.id}:${rotation.lastRotatedAt ?? ''}`).join(',');
+  useEffect(() => {
+    if (rotatedAt) void queryClient.invalidateQueries({ queryKey: keys.secrets(projectId, envSlug, secretPath) });
+  }, [rotatedAt, queryClient, projectId, envSlug, secretPath]);
   const rotationById = useMemo(() => new Map((rotations.data ?? []).map((rotation) => [rotation.id, rotation])), [rotations.data]);
   const visibleRotations = folderRotations.filter(
     (rotation) => !needle || rotation.name.includes(needle) || Object.values(rotation.secretsMapping).some((name) => name.toLowerCase().includes(needle)),
