@@ -32,6 +32,7 @@ const configSchema = z.object({
     .optional(),
   REKEY_AZURE_AUTHORITY_HOST: httpsOrigin.default('https://login.microsoftonline.com'),
   REKEY_AZURE_GRAPH_URL: httpsOrigin.default('https://graph.microsoft.com'),
+  REKEY_AZURE_REQUEST_TIMEOUT_MS: z.coerce.number({ message: 'must be a number' }).int().min(100).max(600_000).default(30_000),
   REKEY_AZURE_OAUTH_CLIENT_ID: z.string().trim().min(1).optional(),
   REKEY_AZURE_OAUTH_CLIENT_SECRET: z.string().min(1).optional(),
   REKEY_WEB_DIR: z.string().min(1).optional(),
@@ -83,6 +84,8 @@ export type Config = {
   publicUrl: string | undefined;
   azureAuthorityHost: string;
   azureGraphUrl: string;
+  /** Calls to Entra ID and Graph slower than this count as retryable network failures. */
+  azureRequestTimeoutMs: number;
   /** Rekey's own Azure app for OAuth app connections; both set or both unset. */
   azureOAuthClientId: string | undefined;
   azureOAuthClientSecret: string | undefined;
@@ -172,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: values.REKEY_PUBLIC_URL,
     azureAuthorityHost: values.REKEY_AZURE_AUTHORITY_HOST,
     azureGraphUrl: values.REKEY_AZURE_GRAPH_URL,
+    azureRequestTimeoutMs: values.REKEY_AZURE_REQUEST_TIMEOUT_MS,
     azureOAuthClientId: values.REKEY_AZURE_OAUTH_CLIENT_ID,
     azureOAuthClientSecret: values.REKEY_AZURE_OAUTH_CLIENT_SECRET,
     bodyLimitBytes: values.REKEY_BODY_LIMIT_BYTES,

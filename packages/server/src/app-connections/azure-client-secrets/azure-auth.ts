@@ -10,7 +10,14 @@ export type AzureConnectionCredentials =
   | { method: 'certificate'; tenantId: string; clientId: string; certificateBody: string; privateKey: string }
   | { method: 'oauth'; tenantId: string; refreshToken: string };
 
-export type AzureEndpoints = { authorityHost: string; graphUrl: string };
+export type AzureEndpoints = {
+  authorityHost: string;
+  graphUrl: string;
+  /** A call to Entra ID or Graph that takes longer counts as a (retryable) network failure. */
+  requestTimeoutMs?: number;
+};
+
+export const defaultAzureRequestTimeoutMs = 30_000;
 
 /** A token source for one connection: `getToken` is called for every Graph request and must be cheap. */
 export type TokenSource = { getToken(): Promise<string> };
@@ -86,10 +93,14 @@ export async function checkClientSecret(
   endpoints: AzureEndpoints,
 ): Promise<SecretCheck> {
   const credential = new ClientSecretCredential(input.tenantId, input.clientId, input.clientSecret, identityOptions(endpoints));
+  const timeoutMs = endpoints.requestTimeoutMs ?? defaultAzureRequestTimeoutMs;
   try {
-    await credential.getToken(graphScope);
+    await credential.getToken(graphScope, { abortSignal: AbortSignal.timeout(timeoutMs) });
     return { status: 'active' };
   } catch (error) {
+    if ((error as { name?: string }).name === 'AbortError' || (error as { name?: string }).name === 'TimeoutError') {
+      throw new ProviderError('network', `Verifying the new client secret: Entra ID did not answer within ${Math.round(timeoutMs / 1000)} s`, { isRetryable: true, cause: error });
+    }
     const code = aadstsCode(error instanceof Error ? error.message : String(error));
     if (code === '7000215') return { status: 'not-yet-active', code: 'AADSTS7000215' };
     throw translateTokenError(error, 'Verifying the new client secret');

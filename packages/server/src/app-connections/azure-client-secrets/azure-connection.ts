@@ -160,7 +160,7 @@ export type AzureConnectionCache = ReturnType<typeof createAzureConnectionCache>
 export function azureSettingsFromConfig(config: Config): AzureSettings {
   const { azureOAuthClientId: clientId, azureOAuthClientSecret: clientSecret, publicUrl } = config;
   return {
-    endpoints: { authorityHost: config.azureAuthorityHost, graphUrl: config.azureGraphUrl },
+    endpoints: { authorityHost: config.azureAuthorityHost, graphUrl: config.azureGraphUrl, requestTimeoutMs: config.azureRequestTimeoutMs },
     oauthApp: clientId && clientSecret && publicUrl ? { clientId, clientSecret, redirectUri: `${publicUrl}${oauthCallbackPath}` } : undefined,
   };
 }

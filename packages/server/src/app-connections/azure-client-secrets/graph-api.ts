@@ -1,6 +1,6 @@
 import { Client, GraphError, type PageCollection } from '@microsoft/microsoft-graph-client';
 import { ProviderError } from '../../secret-rotations/engine/provider-error.js';
-import type { AzureEndpoints, TokenSource } from './azure-auth.js';
+import { type AzureEndpoints, defaultAzureRequestTimeoutMs, type TokenSource } from './azure-auth.js';
 import { translateGraphError } from './azure-errors.js';
 
 export type GraphApplication = { id: string; appId: string; displayName: string; signInAudience?: string };
@@ -26,6 +26,18 @@ export type GraphApi = {
 
 const applicationFields = 'id,appId,displayName,signInAudience';
 
+/** Gives up waiting (the request itself may still complete: callers that write must look for its effect). */
+function withTimeout<T>(work: Promise<T>, timeoutMs: number, action: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(new ProviderError('network', `${action} timed out after ${Math.round(timeoutMs / 1000)} s`, { isRetryable: true })),
+      timeoutMs,
+    );
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 export function createGraphApi(tokens: TokenSource, endpoints: AzureEndpoints): GraphApi {
   const host = new URL(endpoints.graphUrl).hostname;
   // customHosts: the Graph client attaches the token only to Microsoft's hosts or hosts listed here. Its
@@ -42,7 +54,7 @@ export function createGraphApi(tokens: TokenSource, endpoints: AzureEndpoints): 
       // Token first: the Graph client re-wraps anything its auth provider throws as a GraphError with
       // status -1, which would lose the ProviderError (and look like a network failure). Cached, so cheap.
       await tokens.getToken();
-      return await run();
+      return await withTimeout(run(), endpoints.requestTimeoutMs ?? defaultAzureRequestTimeoutMs, action);
     } catch (error) {
       if (error instanceof ProviderError) throw error;
       if (error instanceof GraphError && error.code === 'ProviderError') {

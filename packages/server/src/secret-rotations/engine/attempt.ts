@@ -141,6 +141,11 @@ async function execute(deps: EngineDeps, claim: Claim, onPublished: () => void):
       return { status: 'success' };
     }
     await processPendingRevocations(deps, { rotationId: rotation.id });
+    // A request that timed out and was retried may still have created a credential: anything with this
+    // attempt's marker that is not tracked now is an orphan (the periodic sweep covers later arrivals).
+    await removeMarked(deps, provider, connection, parameters, attempt.marker, rotation).catch((error: unknown) =>
+      deps.logger.warn({ err: error, rotationId: rotation.id }, 'could not check for duplicate credentials; the sweep will'),
+    );
     await journal(deps, attempt.id, { step: 'completed', finished_at: deps.clock.now() });
     return { status: 'success' };
   } catch (error) {
