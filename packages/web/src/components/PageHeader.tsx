@@ -1,7 +1,15 @@
 import { Group, Stack, Text, Title } from '@mantine/core';
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect } from 'react';
+
+/** Sets the tab's title (what screen readers announce on navigation and what the history shows). */
+export function useDocumentTitle(title: string | null): void {
+  useEffect(() => {
+    if (title) document.title = `${title} · Rekey`;
+  }, [title]);
+}
 
 export function PageHeader({ title, description, actions, above }: { title: ReactNode; description?: ReactNode; actions?: ReactNode; above?: ReactNode }) {
+  useDocumentTitle(typeof title === 'string' ? title : null);
   return (
     <Stack gap={4} mb="lg">
       {above}

@@ -1,9 +1,11 @@
 import { Center, Group, Paper, Stack, Text, ThemeIcon, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { IconKey } from '../../components/icons';
+import { useDocumentTitle } from '../../components/PageHeader';
 
 /** The frame of the pages shown without a session: brand, title, one card. */
 export function AuthCard({ title, description, children }: { title: string; description?: ReactNode; children: ReactNode }) {
+  useDocumentTitle(title);
   return (
     <Center mih="100vh" p="md" component="main">
       <Stack w="100%" maw={440} gap="lg">

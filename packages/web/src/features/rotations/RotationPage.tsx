@@ -5,6 +5,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { useProject, useRotation } from '../../api/queries';
 import type { SecretRotation } from '../../api/types';
 import { IconAlert, IconEye, IconPencil, IconRotate, IconTrash } from '../../components/icons';
+import { useDocumentTitle } from '../../components/PageHeader';
 import { ErrorState, LoadingState } from '../../components/states';
 import { useProjectPermissions } from '../../lib/permissions';
 import { formatLocalDateTime, formatTimeOfDay, zoneLabel } from '../../lib/time';
@@ -48,6 +49,7 @@ export function RotationPage() {
   const permissions = useProjectPermissions(projectId);
   const navigate = useNavigate();
   const [editing, setEditing] = useState<SecretRotation | null>(null);
+  useDocumentTitle(rotation.data ? `${rotation.data.name} · Secret rotation` : 'Secret rotation');
   const { openFor, dialogs } = useRotationDialogs(setEditing, () => navigate(`/projects/${projectId}`));
 
   if (rotation.isPending) return <LoadingState label="Loading rotation…" />;

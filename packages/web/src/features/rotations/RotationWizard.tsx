@@ -656,7 +656,9 @@ export function RotationWizard({ opened, onClose, projectId, environment, secret
             <Text fw={600}>{title}</Text>
           </Group>
         }
+        // A draft is work: a stray click must not discard it, nor Escape meant for the connection dialog on top.
         closeOnClickOutside={false}
+        closeOnEscape={!creatingConnection}
       >
         {!option ? (
           <ProviderPicker onPick={pick} />
