@@ -5,6 +5,7 @@ import { Link, Outlet, useLocation, useMatch } from 'react-router';
 import { useProject } from '../api/queries';
 import { IconChevronDown, IconGrid, IconKey, IconList, IconLogout, IconPlug, IconRobot, IconShield, IconUsers } from '../components/icons';
 import { notifyError } from '../lib/notify';
+import { useProjectPermissions } from '../lib/permissions';
 import { useMe, useSession } from '../session/session';
 
 type Item = { to: string; label: string; icon: ReactNode; match?: (pathname: string) => boolean };
@@ -36,6 +37,7 @@ function NavItems({ items, onNavigate }: { items: Item[]; onNavigate(): void }) 
 
 function ProjectNav({ projectId, onNavigate }: { projectId: string; onNavigate(): void }) {
   const project = useProject(projectId);
+  const permissions = useProjectPermissions(projectId);
   const env = project.data?.environments[0]?.slug ?? 'dev';
   return (
     <>
@@ -52,7 +54,7 @@ function ProjectNav({ projectId, onNavigate }: { projectId: string; onNavigate()
             icon: <IconKey />,
             match: (pathname) => pathname.startsWith(`/projects/${projectId}/secrets`) || pathname.startsWith(`/projects/${projectId}/rotations`),
           },
-          { to: `/projects/${projectId}/access`, label: 'Access control', icon: <IconShield /> },
+          ...(permissions.can('members', 'read') ? [{ to: `/projects/${projectId}/access`, label: 'Access control', icon: <IconShield /> }] : []),
         ]}
       />
     </>
@@ -104,6 +106,8 @@ export function AppLayout() {
   const projectMatch = useMatch('/projects/:projectId/*');
   const projectId = projectMatch?.params.projectId;
   const me = useMe();
+  // Members, identities and the organization's audit log are for organization admins; the API enforces it.
+  const isOrgAdmin = me.organization.role === 'admin';
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 248, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="lg">
       <AppShell.Header>
@@ -134,9 +138,13 @@ export function AppLayout() {
             items={[
               { to: '/organization/projects', label: 'Projects', icon: <IconGrid /> },
               { to: '/organization/app-connections', label: 'App Connections', icon: <IconPlug /> },
-              { to: '/organization/identities', label: 'Machine Identities', icon: <IconRobot /> },
-              { to: '/organization/members', label: 'Members', icon: <IconUsers /> },
-              { to: '/organization/audit-logs', label: 'Audit Logs', icon: <IconList /> },
+              ...(isOrgAdmin
+                ? [
+                    { to: '/organization/identities', label: 'Machine Identities', icon: <IconRobot /> },
+                    { to: '/organization/members', label: 'Members', icon: <IconUsers /> },
+                    { to: '/organization/audit-logs', label: 'Audit Logs', icon: <IconList /> },
+                  ]
+                : []),
             ]}
           />
           {projectId ? <ProjectNav projectId={projectId} onNavigate={close} /> : null}
