@@ -149,8 +149,10 @@ const resultDir = path.join(repoRoot, 'test-results/screenshots');
 export async function screenshot(page: Page, name: string, options: { dialogOnly?: boolean } = {}): Promise<void> {
   await fs.mkdir(resultDir, { recursive: true });
   const file = `${name}.png`;
-  // No focus ring or selection, and no transient notifications: the picture shows the page itself.
+  // No focus ring, selection, hover tooltip or transient notification: the picture shows the page itself.
   await page.evaluate(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : undefined));
+  await page.mouse.move(1, 1);
+  await page.getByRole('tooltip').waitFor({ state: 'detached', timeout: 2_000 }).catch(() => undefined);
   const settings = { animations: 'disabled', caret: 'hide', scale: 'css', style: '.mantine-Notifications-root { display: none !important; }' } as const;
   const buffer = options.dialogOnly ? await page.getByRole('dialog').last().screenshot(settings) : await page.screenshot(settings);
   await fs.writeFile(path.join(resultDir, file), buffer);

@@ -40,6 +40,8 @@ type Draft = {
   connectionId: string | null;
   rotationInterval: number | string;
   rotateAt: string;
+  /** The zone Rotate At is in: the browser's for a new rotation, the rotation's own when editing. */
+  timeZone: string;
   isAutoRotationEnabled: boolean;
   application: { objectId: string; clientId: string; appName: string } | null;
   clientIdSecret: string;
@@ -122,6 +124,7 @@ function draftFor(rotation: SecretRotation | null, option: RotationOption | unde
       connectionId: rotation.connectionId,
       rotationInterval: rotation.rotationInterval,
       rotateAt: formatTimeOfDay(rotation.rotateAt),
+      timeZone: rotation.rotateAt.timeZone,
       isAutoRotationEnabled: rotation.isAutoRotationEnabled,
       application: { objectId: parameters.objectId ?? '', clientId: parameters.clientId ?? '', appName: parameters.appName ?? '' },
       clientIdSecret: rotation.secretsMapping.clientId ?? '',
@@ -134,6 +137,7 @@ function draftFor(rotation: SecretRotation | null, option: RotationOption | unde
     connectionId: null,
     rotationInterval: 30,
     rotateAt: formatTimeOfDay(localMidnightUtc()),
+    timeZone: browserTimeZone(),
     isAutoRotationEnabled: true,
     application: null,
     clientIdSecret: option?.template.secretsMapping.clientId ?? 'AZURE_CLIENT_ID',
@@ -184,7 +188,7 @@ type StepProps = {
 function ConfigurationStep({ draft, errors, update, isEdit, onCreateConnection }: StepProps & { onCreateConnection(): void }) {
   const isAdmin = useIsOrgAdmin();
   const connections = useAzureConnections();
-  const timeZone = browserTimeZone();
+  const { timeZone } = draft;
   const data = [
     ...(isAdmin && !isEdit ? [{ value: createConnectionValue, label: '+ Create connection' }] : []),
     ...(connections.data ?? []).map((connection) => ({ value: connection.id, label: connection.name })),
@@ -431,7 +435,7 @@ function ReviewTable({ rows }: { rows: Array<[string, ReactNode]> }) {
 }
 
 function ReviewStep({ draft, connection, environment, secretPath }: { draft: Draft; connection: AppConnection | undefined; environment: string; secretPath: string }) {
-  const zone = browserTimeZone();
+  const zone = draft.timeZone;
   return (
     <Stack gap="md">
       <Text size="sm" c="dimmed">
@@ -595,7 +599,7 @@ export function RotationWizard({ opened, onClose, projectId, environment, secret
       isAutoRotationEnabled: draft.isAutoRotationEnabled,
       rotationInterval: Number(draft.rotationInterval),
       rotateAt: time,
-      timeZone: browserTimeZone(),
+      timeZone: draft.timeZone,
     };
     setSubmitting(true);
     try {
