@@ -91,7 +91,7 @@ describe('Azure configuration', () => {
       REKEY_PUBLIC_URL: 'https://rekey.example.com/',
     });
     expect(azureSettingsFromConfig(config)).toEqual({
-      endpoints: { authorityHost: 'https://login.microsoftonline.com', graphUrl: 'https://graph.microsoft.com' },
+      endpoints: { authorityHost: 'https://login.microsoftonline.com', graphUrl: 'https://graph.microsoft.com', requestTimeoutMs: 30_000 },
       oauthApp: { clientId: 'client', clientSecret: 'secret', redirectUri: 'https://rekey.example.com/organization/app-connections/azure/oauth/callback' },
     });
   });
