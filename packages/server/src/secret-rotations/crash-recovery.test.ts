@@ -11,7 +11,7 @@ import { type RotationHarness, startRotationHarness, type TargetApp } from './te
  * rotation; a new process must finish the rotation from the journal, publish a working secret and leave
  * Azure holding exactly the credentials Rekey tracks. The pause comes from the emulator, not from src/.
  */
-describe('crash recovery (SIGKILL at each external step)', { timeout: 120_000 }, () => {
+describe('crash recovery (SIGKILL at each external step)', { timeout: 240_000 }, () => {
   let h: RotationHarness;
   let db: Db;
   let databaseUrl: string;
@@ -50,7 +50,7 @@ describe('crash recovery (SIGKILL at each external step)', { timeout: 120_000 },
   }
 
   async function settled(rotationId: string) {
-    const deadline = Date.now() + 45_000;
+    const deadline = Date.now() + 120_000;
     let last = '';
     while (Date.now() < deadline) {
       const row = await db.selectFrom('secret_rotations').selectAll().where('id', '=', rotationId).executeTakeFirstOrThrow();
