@@ -41,7 +41,7 @@ async function expectNoCriticalViolations(page: Page, where: string, include?: s
 }
 
 async function openWizard(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Actions' }).click();
+  await page.getByRole('button', { name: 'Actions', exact: true }).click();
   await page.getByRole('menuitem', { name: 'Add Secret Rotation' }).click();
   await page.getByRole('dialog', { name: 'Add Secret Rotation' }).waitFor();
   await page.getByRole('button', { name: 'Azure Client Secret' }).click();
@@ -132,7 +132,7 @@ describe.skipIf(Boolean(process.env.TEST_DATABASE_URL))('dashboard: Azure Client
 
   it('manages plain secrets: folder, add, search, edit in place, version history, delete with confirm', async () => {
     // A folder, and the breadcrumbs back to the root.
-    await page.getByRole('button', { name: 'Actions' }).click();
+    await page.getByRole('button', { name: 'Actions', exact: true }).click();
     await page.getByRole('menuitem', { name: 'Add Folder' }).click();
     await page.getByLabel(/^Folder name/).fill('api');
     await page.getByRole('dialog').getByRole('button', { name: 'Add folder' }).click();
@@ -143,7 +143,7 @@ describe.skipIf(Boolean(process.env.TEST_DATABASE_URL))('dashboard: Azure Client
     await page.getByRole('button', { name: 'Open folder api' }).waitFor();
 
     // Add a secret.
-    await page.getByRole('button', { name: 'Actions' }).click();
+    await page.getByRole('button', { name: 'Actions', exact: true }).click();
     await page.getByRole('menuitem', { name: 'Add Secret', exact: true }).click();
     const add = page.getByRole('dialog', { name: 'Add secret' });
     await add.getByLabel(/^Key/).fill('DATABASE_URL');

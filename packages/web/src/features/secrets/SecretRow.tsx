@@ -43,7 +43,7 @@ export function SecretRow({ secret, location, rotation, canRead, canEdit, canDel
   const loadValue = async (): Promise<{ value: string; comment: string } | null> => {
     setLoadingValue(true);
     try {
-      return await fetchSecretValue(location, secret.secretKey);
+      return await fetchSecretValue(location, secret.secretKey, secret.type);
     } catch (error) {
       notifyError(`Could not read ${secret.secretKey}`, error);
       return null;
@@ -92,7 +92,7 @@ export function SecretRow({ secret, location, rotation, canRead, canEdit, canDel
           workspaceId: location.projectId,
           environment: location.environment,
           secretPath: location.secretPath,
-          type: 'shared',
+          type: secret.type,
           secretValue: changes.value,
           secretComment: changes.comment,
         },
@@ -200,9 +200,18 @@ export function SecretRow({ secret, location, rotation, canRead, canEdit, canDel
               {formatRelative(secret.updatedAt)}
             </Text>
           </Tooltip>
-          <Badge size="xs" variant="light" color="gray">
-            v{secret.version}
-          </Badge>
+          <Group gap={4}>
+            <Badge size="xs" variant="light" color="gray">
+              v{secret.version}
+            </Badge>
+            {secret.type === 'personal' ? (
+              <Tooltip label="Your personal override: only you see this value">
+                <Badge size="xs" variant="light" color="grape" tabIndex={0}>
+                  personal
+                </Badge>
+              </Tooltip>
+            ) : null}
+          </Group>
         </Stack>
       </Table.Td>
       <Table.Td style={{ verticalAlign: 'top' }}>

@@ -85,7 +85,7 @@ export function SecretsDashboard() {
     mutationFn: (secret: Secret) =>
       api('delete', '/api/v3/secrets/raw/{secretName}', {
         params: { secretName: secret.secretKey },
-        body: { workspaceId: projectId, environment: envSlug, secretPath, type: 'shared' },
+        body: { workspaceId: projectId, environment: envSlug, secretPath, type: secret.type },
       }),
     onSuccess: async ({ secret }) => {
       notifySuccess(`Deleted secret ${secret.secretKey}`);
@@ -111,7 +111,7 @@ export function SecretsDashboard() {
   );
   const visibleFolders = (folders.data ?? []).filter((folder) => !needle || folder.name.toLowerCase().includes(needle));
   const visibleSecrets = (secrets.data ?? [])
-    .filter((secret) => secret.type === 'shared' && (!needle || secret.secretKey.toLowerCase().includes(needle) || secret.secretComment.toLowerCase().includes(needle)))
+    .filter((secret) => (!needle || secret.secretKey.toLowerCase().includes(needle) || secret.secretComment.toLowerCase().includes(needle)))
     .sort((a, b) => a.secretKey.localeCompare(b.secretKey));
 
   if (project.isPending) return <LoadingState label="Loading project…" />;
