@@ -43,6 +43,13 @@ export async function waitForStatus(url, timeoutMs = 60_000) {
   throw new Error(`${url} not ready after ${timeoutMs} ms`);
 }
 
+/** Proportional set size: shared pages (libraries, PostgreSQL's shared buffers) split among the processes sharing them. */
+export async function pssKb(pid) {
+  const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8').catch(() => '');
+  const match = rollup.match(/^Pss:\s+(\d+) kB/m);
+  return match ? Number(match[1]) : 0;
+}
+
 export async function rssKb(pid) {
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
   const match = status.match(/VmRSS:\s+(\d+) kB/);
@@ -70,8 +77,12 @@ export async function treeRssKb(rootPids) {
     }
   }
   let total = 0;
-  for (const pid of members) total += await rssKb(pid);
-  return { totalKb: total, processes: members.size };
+  let pss = 0;
+  for (const pid of members) {
+    total += await rssKb(pid);
+    pss += await pssKb(pid);
+  }
+  return { totalKb: total, pssKb: pss, processes: members.size };
 }
 
 export function table(rows) {

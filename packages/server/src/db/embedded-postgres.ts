@@ -247,7 +247,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
         listen_addresses: '127.0.0.1',
         port: String(port),
         unix_socket_directories: "''",
-        max_connections: '100',
+        // Sized for one Rekey instance: a small buffer pool keeps the idle footprint low (Rekey's data set is
+        // small and the OS page cache does the rest); several pools of 10 connections fit in 50.
+        max_connections: '50',
+        shared_buffers: '16MB',
+        huge_pages: 'off',
         ...options.settings,
       };
       const serverOptions = Object.entries(settings)
