@@ -213,6 +213,33 @@ describe.skipIf(Boolean(process.env.TEST_DATABASE_URL))('dashboard: Azure Client
     expect(await page.evaluate(() => window.sessionStorage.length)).toBe(0);
   });
 
+  it('creates a machine identity whose client secret is shown once and signs in', async () => {
+    await page.getByRole('link', { name: 'Machine Identities' }).click();
+    await page.getByRole('button', { name: 'Create identity' }).first().click();
+    await page.getByRole('dialog').getByLabel(/^Name/).fill('ci-deploy');
+    await page.getByRole('dialog').getByRole('button', { name: 'Create' }).click();
+    const drawer = page.getByRole('dialog', { name: 'ci-deploy' });
+    const clientId = (await drawer.locator('.mono').first().textContent()) ?? '';
+    expect(clientId).toMatch(/^[0-9a-f-]{36}$/);
+    await drawer.getByRole('button', { name: 'Create client secret' }).click();
+    const secretDialog = page.getByRole('dialog', { name: 'Create client secret' });
+    await secretDialog.getByLabel('Description').fill('e2e');
+    await secretDialog.getByRole('button', { name: 'Create client secret' }).click();
+    const clientSecret = (await secretDialog.getByTestId('new-client-secret').textContent()) ?? '';
+    await secretDialog.getByRole('button', { name: 'Copy client secret' }).waitFor();
+    const login = await fetch(`${stack.url}/api/v1/auth/universal-auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ clientId, clientSecret }),
+    });
+    expect(login.status).toBe(200);
+    await secretDialog.getByRole('button', { name: 'I have copied it' }).click();
+    // Shown once: the list keeps only its prefix.
+    await drawer.getByText(`${clientSecret.slice(0, 4)}`, { exact: false }).first().waitFor();
+    await expect(page.getByText(clientSecret, { exact: true }).count()).resolves.toBe(0);
+    await page.keyboard.press('Escape');
+  });
+
   it('shows validation errors for interval 0, an empty name and a bad slug', async () => {
     await page.goto(dashboardUrl);
     await openWizard(page);

@@ -1,6 +1,6 @@
 import { Anchor, Breadcrumbs, Button, Group, Menu, Paper, SegmentedControl, Stack, Table, Text, TextInput, UnstyledButton } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { api } from '../../api/client';
 import { keys, useProject, useRotations } from '../../api/queries';
@@ -102,8 +102,12 @@ export function SecretsDashboard() {
   );
   // A rotation that finished in the background (scheduled, or a slow Rotate now) wrote new secret versions.
   const rotatedAt = folderRotations.map((rotation) => `${rotation.id}:${rotation.lastRotatedAt ?? ''}`).join(',');
+  const seenRotatedAt = useRef(rotatedAt);
   useEffect(() => {
-    if (rotatedAt) void queryClient.invalidateQueries({ queryKey: keys.secrets(projectId, envSlug, secretPath) });
+    if (seenRotatedAt.current === rotatedAt) return;
+    const isFirstLoad = seenRotatedAt.current === '';
+    seenRotatedAt.current = rotatedAt;
+    if (!isFirstLoad) void queryClient.invalidateQueries({ queryKey: keys.secrets(projectId, envSlug, secretPath) });
   }, [rotatedAt, queryClient, projectId, envSlug, secretPath]);
   const rotationById = useMemo(() => new Map((rotations.data ?? []).map((rotation) => [rotation.id, rotation])), [rotations.data]);
   const visibleRotations = folderRotations.filter(
