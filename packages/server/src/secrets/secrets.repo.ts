@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from './secrets.context.js';
-import type { SecretOwnerType, SecretType, SecretVersionChange } from './secrets.tables.js';
+import type { SecretType, SecretVersionChange, SecretsTable } from './secrets.tables.js';
 
 /** SQL for secrets, their versions and tag links. No business rules: the services decide. */
 
@@ -160,23 +160,9 @@ export function lockSecret(
   return query.forUpdate('s').executeTakeFirst() as Promise<SecretRow | undefined>;
 }
 
-export type NewSecret = {
-  id: string;
-  project_id: string;
-  environment_id: string;
-  folder_id: string;
-  key: string;
-  type: SecretType;
-  owner_type: SecretOwnerType | null;
-  owner_id: string | null;
-  version: number;
-  encrypted_value: Buffer;
-  encrypted_comment: Buffer | null;
-  skip_multiline_encoding: boolean;
-  reminder_note: string | null;
-  reminder_repeat_days: number | null;
+/** A row to insert: the table's columns, with metadata as an object (it is stored as JSON) and plain dates. */
+export type NewSecret = Omit<SecretsTable, 'metadata' | 'created_at' | 'updated_at'> & {
   metadata: Record<string, string> | null;
-  managed_by_rotation_id: string | null;
   created_at: Date;
   updated_at: Date;
 };
