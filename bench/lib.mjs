@@ -19,9 +19,11 @@ export async function freePort() {
   });
 }
 
+/** BENCH_NODE_ARGS passes flags to the server process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it. */
 export function startServer(env) {
   let output = '';
-  const child = spawn(process.execPath, [serverMain], {
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, serverMain], {
     env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,5 +1,4 @@
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { appConnectionRoutes } from './app-connections/app-connections.routes.js';
@@ -8,12 +7,15 @@ import { azureClientSecretsRoutes } from './app-connections/azure-client-secrets
 import { azureSettingsFromConfig } from './app-connections/azure-client-secrets/azure-connection.js';
 import type { Config } from './config.js';
 import type { Keyring } from './crypto/keyring.js';
+import type { ChangeFeed } from './db/change-feed.js';
 import type { Db } from './db/database.js';
+import { createReadCaches } from './db/read-cache.js';
 import { createIdentityAccess } from './auth/identity-access.js';
 import { trackRouteAccess } from './http/access.js';
 import { defaultWebDir, registerDashboard } from './http/dashboard.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { registerOpenApi } from './http/openapi.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
 import type { Clock } from './lib/clock.js';
 import type { Ids } from './lib/ids.js';
 import { createNotificationsModule, type NotificationsModule } from './notifications/notifications.module.js';
@@ -34,6 +36,11 @@ export type AppDeps = {
   clock: Clock;
   ids: Ids;
   logger: FastifyBaseLogger;
+  /**
+   * Committed-change notifications from PostgreSQL (db/change-feed.ts). With it, hot reads (tokens,
+   * permissions, secret listings) are cached until something they depend on changes; without it, nothing is.
+   */
+  changes?: ChangeFeed;
   /** Tests and benchmarks tune the rotation engine's timings here. */
   engineOverrides?: Partial<RotationEngineSettings>;
 };
@@ -75,7 +82,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
 
-  await app.register(helmet, {
+  registerSecurityHeaders(app, {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -88,14 +95,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   await app.register(cookie);
-  const access = createIdentityAccess(deps);
+  const caches = createReadCaches({ feed: deps.changes, clock: deps.clock, ttlMs: deps.config.readCacheTtlMs });
+  const access = createIdentityAccess({ ...deps, caches });
   access.registerHooks(app);
   await registerOpenApi(app);
 
   const routes = app.withTypeProvider<ZodTypeProvider>();
   await routes.register(statusRoutes, { db: deps.db, version });
   await access.registerRoutes(app);
-  const secrets = createSecretsService({ ...deps, audit: access.audit, permissions: access.permissions });
+  const secrets = createSecretsService({ ...deps, audit: access.audit, permissions: access.permissions, caches });
   await routes.register(secretsRoutes, { secrets });
 
   const connections = createAppConnectionsService({ ...deps, audit: access.audit, azure: azureSettingsFromConfig(deps.config) });

@@ -47,6 +47,7 @@ const configSchema = z.object({
   REKEY_ROTATION_MAX_CONSECUTIVE_FAILURES: z.coerce.number({ message: 'must be a number' }).int().min(1).max(1000).default(5),
   REKEY_ROTATE_WAIT_MS: z.coerce.number({ message: 'must be a number' }).int().min(0).max(600_000).default(30_000),
   REKEY_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(6 * 1024 * 1024),
+  REKEY_READ_CACHE_TTL_MS: z.coerce.number({ message: 'must be a number' }).int().min(0).max(3_600_000).default(60_000),
   REKEY_SMTP_URL: z
     .url({ message: 'must be an smtp:// or smtps:// URL such as smtps://user:password@mail.example.com:465' })
     .refine((value) => /^smtps?:\/\//.test(value), { message: 'must start with smtp:// or smtps://' })
@@ -78,6 +79,8 @@ export type Config = {
   host: string;
   databaseUrl: string | undefined;
   dataDir: string;
+  /** How long a cached token, permission set or folder listing may be reused at most; 0 turns caching off. */
+  readCacheTtlMs: number;
   rootKey: string | undefined;
   logLevel: z.infer<typeof configSchema>['LOG_LEVEL'];
   isWorkerEnabled: boolean;
@@ -179,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     azureOAuthClientId: values.REKEY_AZURE_OAUTH_CLIENT_ID,
     azureOAuthClientSecret: values.REKEY_AZURE_OAUTH_CLIENT_SECRET,
     bodyLimitBytes: values.REKEY_BODY_LIMIT_BYTES,
+    readCacheTtlMs: values.REKEY_READ_CACHE_TTL_MS,
     webDir: values.REKEY_WEB_DIR ? path.resolve(values.REKEY_WEB_DIR) : undefined,
     rotation: {
       schedulerIntervalMs: values.REKEY_SCHEDULER_INTERVAL_MS,

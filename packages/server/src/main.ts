@@ -7,6 +7,7 @@ import { createKeyring } from './crypto/keyring.js';
 import { RootKeyError, parseRootKey, resolveRootKey, rootKeyFile, verifyRootKey } from './crypto/root-key.js';
 import { rotateRootKey } from './crypto/rotate-root-key.js';
 import { resolveDatabase } from './db/connect.js';
+import { createChangeFeed, installChangeTriggers } from './db/change-feed.js';
 import { createDatabase, migrateToLatest } from './db/database.js';
 import { createLogger, type Logger } from './http/logger.js';
 import { systemClock } from './lib/clock.js';
@@ -22,8 +23,13 @@ function exitWith(message: string): never {
 /** Opens the database (embedded or external), migrates it and proves the root key matches it. */
 async function openStorage(config: Config, logger: Logger) {
   const target = await resolveDatabase(config, (message) => logger.info({ component: 'embedded-postgres' }, message));
-  const db = createDatabase(target.connectionString);
+  const changes = createChangeFeed({
+    connectionString: target.connectionString,
+    onError: (error) => logger.warn({ err: error }, 'change notifications interrupted: read caches are off until they resume'),
+  });
+  const db = createDatabase(target.connectionString, { plugins: [changes.plugin] });
   const close = async () => {
+    await changes.stop();
     await db.destroy();
     await target.embedded?.stop();
   };
@@ -37,7 +43,8 @@ async function openStorage(config: Config, logger: Logger) {
     const applied = await migrateToLatest(db);
     if (applied.length > 0) logger.info({ migrations: applied }, 'applied database migrations');
     await verifyRootKey(db, rootKey);
-    return { db, rootKey, close, embedded: target.embedded };
+    await installChangeTriggers(db);
+    return { db, rootKey, close, embedded: target.embedded, changes };
   } catch (error) {
     await close();
     throw error;
@@ -48,7 +55,17 @@ async function serve(config: Config): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   const storage = await openStorage(config, logger);
   const keyring = createKeyring({ db: storage.db, rootKey: storage.rootKey, ids: randomIds });
-  const app = await buildApp({ config, db: storage.db, keyring, rootKey: storage.rootKey, clock: systemClock, ids: randomIds, logger });
+  await storage.changes.start();
+  const app = await buildApp({
+    config,
+    db: storage.db,
+    keyring,
+    rootKey: storage.rootKey,
+    clock: systemClock,
+    ids: randomIds,
+    logger,
+    changes: storage.changes,
+  });
   await app.listen({ port: config.port, host: config.host });
   await app.services.startBackgroundWork();
   logger.info(

@@ -32,3 +32,9 @@ export function requireActor(request: FastifyRequest): Actor {
   if (!request.actor) throw new AppError('unauthorized', 'Authentication required: send Authorization: Bearer <token>');
   return request.actor;
 }
+
+/** Identifies everything about an actor that decides what it may do, for keys of per-actor caches. */
+export function actorCacheKey(actor: Actor): string {
+  const ref = actorRef(actor);
+  return `${ref.type}:${ref.id}:${actor.orgId}:${actor.type === 'system' ? 'system' : actor.orgRole}`;
+}

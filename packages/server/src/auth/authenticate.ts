@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.js';
+import { noReadCaches, type ReadCaches } from '../db/read-cache.js';
 import { unauthorized } from '../http/errors.js';
 import { isIpTrusted } from '../identities/trusted-ips.js';
 import type { Clock } from '../lib/clock.js';
@@ -6,7 +7,11 @@ import type { Actor, OrgRole } from './actor.js';
 import type { TokenService } from './tokens.js';
 
 export type Authenticator = {
-  /** Turns a bearer token into an actor, checking the database every time so revocation takes effect at once. */
+  /**
+   * Turns a bearer token into an actor. The session or token row is read through a cache that any committed
+   * change to sessions, tokens, identities or memberships empties (db/read-cache.ts), so revocation still
+   * takes effect at once; expiry, trusted IPs and use limits are checked on every request.
+   */
   authenticate(token: string, clientIp: string): Promise<Actor>;
 };
 
@@ -16,11 +21,14 @@ export function toOrgRole(role: string): OrgRole {
 
 const secondsMs = 1000;
 
-export function createAuthenticator(deps: { db: Db; tokens: TokenService; clock: Clock }): Authenticator {
+export function createAuthenticator(deps: { db: Db; tokens: TokenService; clock: Clock; caches?: ReadCaches }): Authenticator {
   const { db, tokens, clock } = deps;
+  const caches = deps.caches ?? noReadCaches;
+  const sessions = caches.create<Awaited<ReturnType<typeof loadSession>>>(10_000);
+  const identityTokens = caches.create<Awaited<ReturnType<typeof loadIdentityToken>>>(10_000);
 
-  async function userActor(userId: string, sessionId: string, orgId: string): Promise<Actor> {
-    const row = await db
+  function loadSession(userId: string, sessionId: string, orgId: string) {
+    return db
       .selectFrom('user_sessions as s')
       .innerJoin('users as u', 'u.id', 's.user_id')
       .leftJoin('org_memberships as m', (join) => join.onRef('m.user_id', '=', 's.user_id').on('m.org_id', '=', orgId))
@@ -28,14 +36,18 @@ export function createAuthenticator(deps: { db: Db; tokens: TokenService; clock:
       .where('s.id', '=', sessionId)
       .where('s.user_id', '=', userId)
       .executeTakeFirst();
+  }
+
+  async function userActor(userId: string, sessionId: string, orgId: string): Promise<Actor> {
+    const row = await sessions.through(`${userId}:${sessionId}:${orgId}`, () => loadSession(userId, sessionId, orgId));
     if (!row || row.revoked_at) throw unauthorized('Session has been revoked: sign in again');
     if (row.expires_at.getTime() <= clock.now().getTime()) throw unauthorized('Session expired: sign in again');
     if (!row.role || row.status !== 'accepted') throw unauthorized('You are no longer a member of this organization: sign in again');
     return { type: 'user', userId, email: row.email, orgId, orgRole: toOrgRole(row.role), sessionId };
   }
 
-  async function identityActor(identityId: string, tokenId: string, clientIp: string): Promise<Actor> {
-    const row = await db
+  function loadIdentityToken(identityId: string, tokenId: string) {
+    return db
       .selectFrom('identity_access_tokens as t')
       .innerJoin('identities as i', 'i.id', 't.identity_id')
       .leftJoin('identity_universal_auths as ua', 'ua.identity_id', 't.identity_id')
@@ -55,6 +67,10 @@ export function createAuthenticator(deps: { db: Db; tokens: TokenService; clock:
       .where('t.id', '=', tokenId)
       .where('t.identity_id', '=', identityId)
       .executeTakeFirst();
+  }
+
+  async function identityActor(identityId: string, tokenId: string, clientIp: string): Promise<Actor> {
+    const row = await identityTokens.through(`${identityId}:${tokenId}`, () => loadIdentityToken(identityId, tokenId));
     if (!row) throw unauthorized('Access token is no longer valid: it was revoked or its machine identity was deleted');
     if (row.is_revoked) throw unauthorized('Access token has been revoked');
     const now = clock.now().getTime();

@@ -4,6 +4,7 @@ import { auditRoutes } from '../audit/audit.routes.js';
 import { createAuditLog } from '../audit/audit.service.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
+import { noReadCaches, type ReadCaches } from '../db/read-cache.js';
 import { createIdentitiesService } from '../identities/identities.service.js';
 import { identitiesRoutes } from '../identities/identities.routes.js';
 import { universalAuthRoutes } from '../identities/universal-auth.routes.js';
@@ -30,7 +31,15 @@ import { createBootstrapService } from './bootstrap.service.js';
 import { createRateLimiter } from './rate-limiter.js';
 import { createTokenService } from './tokens.js';
 
-export type IdentityAccessDeps = { config: Config; db: Db; rootKey: Buffer; clock: Clock; ids: Ids; logger: FastifyBaseLogger };
+export type IdentityAccessDeps = {
+  config: Config;
+  db: Db;
+  rootKey: Buffer;
+  clock: Clock;
+  ids: Ids;
+  logger: FastifyBaseLogger;
+  caches?: ReadCaches;
+};
 
 /**
  * Identity and access in one place: tokens, the authentication hook, permissions, audit, users, organizations,
@@ -41,8 +50,9 @@ export function createIdentityAccess(deps: IdentityAccessDeps) {
   const { config, db, clock, ids, logger } = deps;
   const audit = createAuditLog({ db, clock, ids, logger });
   const tokens = createTokenService({ db, rootKey: deps.rootKey, clock, ids });
-  const authenticator = createAuthenticator({ db, tokens, clock });
-  const permissions = createPermissionService({ db });
+  const caches = deps.caches ?? noReadCaches;
+  const authenticator = createAuthenticator({ db, tokens, clock, caches });
+  const permissions = createPermissionService({ db, caches });
   const auth = createAuthService({ db, clock, ids, audit, tokens, config });
   // Bootstrap and invitation links share one per-IP budget, separate from password logins.
   const publicLimiter = createRateLimiter({ clock, limit: config.loginRateLimitPerMinute, windowMs: 60_000, message: 'Too many requests from this IP address' });

@@ -60,6 +60,10 @@ export function createTokenService(deps: { db: Db; rootKey: Buffer; clock: Clock
     return key;
   };
   const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+  // Signature checks are pure (the signing key never changes), so a verified token is remembered until its
+  // own expiry; the session or token row is still checked by the authenticator on every request.
+  const verified = new Map<string, { token: VerifiedToken; expiresAt: number | undefined }>();
+  const maxVerified = 10_000;
 
   return {
     async signUserAccessToken({ userId, sessionId, orgId }) {
@@ -87,6 +91,8 @@ export function createTokenService(deps: { db: Db; rootKey: Buffer; clock: Clock
     },
 
     async verify(token) {
+      const known = verified.get(token);
+      if (known && (known.expiresAt === undefined || known.expiresAt > seconds(deps.clock.now()))) return known.token;
       let payload: Record<string, unknown>;
       try {
         ({ payload } = await jwtVerify(token, await signingKey(), {
@@ -100,14 +106,21 @@ export function createTokenService(deps: { db: Db; rootKey: Buffer; clock: Clock
         }
         throw unauthorized('Invalid token: the access token is malformed or was not issued by this Rekey instance');
       }
-      const { typ, sub, sid, org, jti } = payload;
-      if (typ === 'user' && typeof sub === 'string' && typeof sid === 'string' && typeof org === 'string') {
-        return { kind: 'user', userId: sub, sessionId: sid, orgId: org };
-      }
-      if (typ === 'identity' && typeof sub === 'string' && typeof jti === 'string') {
-        return { kind: 'identity', identityId: sub, tokenId: jti };
-      }
-      throw unauthorized('Invalid token: the access token is malformed or was not issued by this Rekey instance');
+      const result = claimsOf(payload);
+      if (verified.size >= maxVerified) verified.clear();
+      verified.set(token, { token: result, expiresAt: typeof payload.exp === 'number' ? payload.exp : undefined });
+      return result;
     },
   };
+}
+
+function claimsOf(payload: Record<string, unknown>): VerifiedToken {
+  const { typ, sub, sid, org, jti } = payload;
+  if (typ === 'user' && typeof sub === 'string' && typeof sid === 'string' && typeof org === 'string') {
+    return { kind: 'user', userId: sub, sessionId: sid, orgId: org };
+  }
+  if (typ === 'identity' && typeof sub === 'string' && typeof jti === 'string') {
+    return { kind: 'identity', identityId: sub, tokenId: jti };
+  }
+  throw unauthorized('Invalid token: the access token is malformed or was not issued by this Rekey instance');
 }

@@ -1,4 +1,4 @@
-import { Kysely, Migrator, PostgresDialect } from 'kysely';
+import { Kysely, type KyselyPlugin, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -8,7 +8,7 @@ pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
 
 export type Db = Kysely<Database>;
 
-export function createDatabase(connectionString: string, options: { maxConnections?: number } = {}): Db {
+export function createDatabase(connectionString: string, options: { maxConnections?: number; plugins?: KyselyPlugin[] } = {}): Db {
   const pool = new pg.Pool({
     connectionString,
     max: options.maxConnections ?? 10,
@@ -16,7 +16,7 @@ export function createDatabase(connectionString: string, options: { maxConnectio
     idleTimeoutMillis: 30_000,
   });
   pool.on('error', () => undefined);
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: options.plugins ?? [] });
 }
 
 /**

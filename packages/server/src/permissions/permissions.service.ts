@@ -1,5 +1,6 @@
-import type { Actor } from '../auth/actor.js';
+import { actorCacheKey, type Actor } from '../auth/actor.js';
 import type { Db } from '../db/database.js';
+import { noReadCaches, type ReadCaches } from '../db/read-cache.js';
 import { forbidden, notFound } from '../http/errors.js';
 import { builtInProjectRules, isBuiltInProjectRole, orgRoleRules } from './default-roles.js';
 import type {
@@ -23,8 +24,12 @@ export function isUuid(value: string): boolean {
 
 type ProjectRow = { id: string; org_id: string; slug: string };
 
-export function createPermissionService(deps: { db: Db }): PermissionService {
+type ResolvedProject = { project: ProjectRow; roles: ProjectRoleSlug[]; rules: PermissionRule[] } | undefined;
+
+export function createPermissionService(deps: { db: Db; caches?: ReadCaches }): PermissionService {
   const { db } = deps;
+  // What an actor may do in a project, reused until a committed change to projects, memberships or roles.
+  const resolved = (deps.caches ?? noReadCaches).create<ResolvedProject>(10_000);
 
   /** Roles and rules the actor holds in the project through its membership (and, for org admins, implicitly). */
   async function rolesFor(actor: Actor, projectId: string): Promise<{ roles: ProjectRoleSlug[]; rules: PermissionRule[] }> {
@@ -69,28 +74,40 @@ export function createPermissionService(deps: { db: Db }): PermissionService {
     };
   }
 
-  async function resolve(actor: Actor, project: ProjectRow | undefined, label: string): Promise<ProjectAccess> {
+  async function withRoles(actor: Actor, project: ProjectRow | undefined): Promise<ResolvedProject> {
     // Another organization's project answers exactly like a missing one.
-    if (!project || project.org_id !== actor.orgId) throw notFound(`Project ${label} not found`);
+    if (!project || project.org_id !== actor.orgId) return undefined;
     const { roles, rules } = await rolesFor(actor, project.id);
-    return projectAccess(actor, project, roles, rules);
+    return { project, roles, rules };
+  }
+
+  function accessOrNotFound(actor: Actor, found: ResolvedProject, label: string): ProjectAccess {
+    if (!found) throw notFound(`Project ${label} not found`);
+    return projectAccess(actor, found.project, found.roles, found.rules);
   }
 
   return {
     async forProject(actor, projectId) {
       if (!isUuid(projectId)) throw notFound(`Project '${projectId}' not found`);
-      const project = await db.selectFrom('projects').select(['id', 'org_id', 'slug']).where('id', '=', projectId).executeTakeFirst();
-      return resolve(actor, project, `'${projectId}'`);
+      const found = await resolved.through(`${actorCacheKey(actor)}:id:${projectId}`, async () =>
+        withRoles(actor, await db.selectFrom('projects').select(['id', 'org_id', 'slug']).where('id', '=', projectId).executeTakeFirst()),
+      );
+      return accessOrNotFound(actor, found, `'${projectId}'`);
     },
 
     async forProjectSlug(actor, slug) {
-      const project = await db
-        .selectFrom('projects')
-        .select(['id', 'org_id', 'slug'])
-        .where('org_id', '=', actor.orgId)
-        .where('slug', '=', slug)
-        .executeTakeFirst();
-      return resolve(actor, project, `'${slug}'`);
+      const found = await resolved.through(`${actorCacheKey(actor)}:slug:${slug}`, async () =>
+        withRoles(
+          actor,
+          await db
+            .selectFrom('projects')
+            .select(['id', 'org_id', 'slug'])
+            .where('org_id', '=', actor.orgId)
+            .where('slug', '=', slug)
+            .executeTakeFirst(),
+        ),
+      );
+      return accessOrNotFound(actor, found, `'${slug}'`);
     },
 
     forOrg(actor): OrgAccess {

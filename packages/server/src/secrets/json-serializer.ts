@@ -93,3 +93,23 @@ export function compileJsonWriter(schema: z.ZodType): Write {
 export function compiledSerializer(route: { schema: unknown }): (data: unknown) => string {
   return compileJsonWriter(route.schema as z.ZodType);
 }
+
+/**
+ * JSON bytes for cached payloads. A frozen payload is a cached read (db/read-cache.ts) that later requests
+ * receive again as the very same object, so its bytes are kept with it (weakly: they go when the cache drops
+ * the payload) and serialised and encoded once instead of on every request. Returns undefined for a payload
+ * that is not cached; the route's serializer handles those.
+ */
+export function cachedJsonBody(schema: z.ZodType): (data: object) => Buffer | undefined {
+  const write = compileJsonWriter(schema);
+  const bodies = new WeakMap<object, Buffer>();
+  return (data) => {
+    if (!Object.isFrozen(data)) return undefined;
+    let body = bodies.get(data);
+    if (body === undefined) {
+      body = Buffer.from(write(data), 'utf8');
+      bodies.set(data, body);
+    }
+    return body;
+  };
+}

@@ -3,6 +3,7 @@ import type { AuditLog, RequestOrigin } from '../audit/audit.types.js';
 import type { Actor } from '../auth/actor.js';
 import type { Keyring } from '../crypto/keyring.js';
 import type { Db } from '../db/database.js';
+import type { ReadCaches } from '../db/read-cache.js';
 import type { Database } from '../db/schema.js';
 import { AppError, notFound } from '../http/errors.js';
 import type { Clock } from '../lib/clock.js';
@@ -23,6 +24,8 @@ export type SecretsDeps = {
    * domain may provide it; without it the message names the rotation id.
    */
   describeRotation?: (rotationId: string) => Promise<string | null>;
+  /** Read caches for hot listings; without them every read goes to the database. */
+  caches?: ReadCaches;
 };
 
 /** A transaction or the database itself; repo functions accept either. */

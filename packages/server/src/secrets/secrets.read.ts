@@ -1,3 +1,5 @@
+import { actorCacheKey } from '../auth/actor.js';
+import { noReadCaches } from '../db/read-cache.js';
 import { notFound } from '../http/errors.js';
 import type { ProjectAccess } from '../permissions/permissions.types.js';
 import { findFolder } from './folders.repo.js';
@@ -66,6 +68,9 @@ function locationKey(environment: string, path: string): string {
 
 export function createSecretReader(deps: SecretsDeps) {
   const { db, keyring, audit } = deps;
+  // Decrypted listings, per actor and request shape, until a committed change to secrets, folders,
+  // imports, tags, memberships or roles (db/read-cache.ts). Bounded: a listing can hold many values.
+  const listings = (deps.caches ?? noReadCaches).create<{ orgId: string; projectId: string; result: ListSecretsResult }>(1_000);
 
   /** Reference expansion for one request, reusing rows the request already loaded. */
   function expanderFor(access: ProjectAccess, ownerId: string | null, loaded: SecretRow[]): ReferenceExpander {
@@ -124,7 +129,8 @@ export function createSecretReader(deps: SecretsDeps) {
     return found;
   }
 
-  async function list(input: ListSecretsInput): Promise<ListSecretsResult> {
+  /** The listing and the project it belongs to; `list` caches it per actor and request shape. */
+  async function loadList(input: ListSecretsInput): Promise<{ orgId: string; projectId: string; result: ListSecretsResult }> {
     const ownerId = ownerOf(input.actor)?.id ?? null;
     const scope = (projectId: string) => ({
       projectId,
@@ -178,16 +184,31 @@ export function createSecretReader(deps: SecretsDeps) {
         });
       }
     }
+    return { orgId: access.orgId, projectId: access.projectId, result };
+  }
+
+  async function list(input: ListSecretsInput): Promise<ListSecretsResult> {
+    const shape = [
+      'projectId' in input.project ? `id:${input.project.projectId}` : `slug:${input.project.projectSlug}`,
+      input.environment,
+      input.secretPath,
+      input.recursive === true,
+      input.includeImports === true,
+      input.expandReferences === true,
+      input.viewSecretValue !== false,
+      input.tagSlugs ?? [],
+    ];
+    const { orgId, projectId, result } = await listings.through(`${actorCacheKey(input.actor)}:${JSON.stringify(shape)}`, () => loadList(input));
     audit.enqueue({
       actor: input.actor,
-      orgId: access.orgId,
-      projectId: access.projectId,
+      orgId,
+      projectId,
       eventType: 'get-secrets',
       metadata: {
         environment: input.environment,
         secretPath: input.secretPath,
         recursive: input.recursive === true,
-        numberOfSecrets: secrets.length,
+        numberOfSecrets: result.secrets.length,
         ...(result.imports ? { numberOfImports: result.imports.length } : {}),
       },
       ...(input.origin ? { origin: input.origin } : {}),

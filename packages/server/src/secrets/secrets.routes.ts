@@ -1,7 +1,8 @@
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { foldersRoutes } from './folders.routes.js';
 import { importsRoutes } from './imports.routes.js';
-import { compiledSerializer } from './json-serializer.js';
+import { cachedJsonBody, compiledSerializer } from './json-serializer.js';
 import { authenticated, callContext } from './route-context.js';
 import {
   fieldsOf,
@@ -27,6 +28,7 @@ const tags = ['secrets'];
 
 /** The secrets API, Infisical v3 "raw" paths, plus folders, imports, versions and tags. */
 export const secretsRoutes: FastifyPluginAsyncZod<{ secrets: SecretsService }> = async (app, { secrets }) => {
+  const listBody = cachedJsonBody(zListSecretsResponse);
   app.get(
     '/api/v3/secrets/raw',
     {
@@ -42,10 +44,10 @@ export const secretsRoutes: FastifyPluginAsyncZod<{ secrets: SecretsService }> =
       serializerCompiler: compiledSerializer,
       config: authenticated,
     },
-    async (request) => {
+    async (request, reply) => {
       const query = request.query;
       const tagSlugs = query.tagSlugs?.split(',').map((slug) => slug.trim()).filter(Boolean);
-      return secrets.list({
+      const listing = await secrets.list({
         ...callContext(request),
         project: projectRefOf(query),
         environment: query.environment,
@@ -56,6 +58,11 @@ export const secretsRoutes: FastifyPluginAsyncZod<{ secrets: SecretsService }> =
         viewSecretValue: query.viewSecretValue ?? true,
         ...(tagSlugs && tagSlugs.length > 0 ? { tagSlugs } : {}),
       });
+      const body = listBody(listing);
+      if (!body) return listing;
+      // Already-encoded JSON of a cached listing: sent as bytes, outside the typed (schema-checked) reply.
+      const bytesReply: FastifyReply = reply;
+      return bytesReply.type('application/json; charset=utf-8').send(body);
     },
   );
 

@@ -7,6 +7,7 @@ import { buildApp, type AppDeps } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
 import { createKeyring, type Keyring } from '../crypto/keyring.js';
 import { verifyRootKey } from '../crypto/root-key.js';
+import { createChangeFeed, installChangeTriggers } from '../db/change-feed.js';
 import { createDatabase, migrateToLatest, type Db } from '../db/database.js';
 import { withDatabase } from '../db/embedded-postgres.js';
 import { createLogger } from '../http/logger.js';
@@ -58,9 +59,12 @@ export async function startTestApp(
     REKEY_WORKER: 'false',
     ...options.env,
   });
-  const db = createDatabase(databaseUrl, { maxConnections: 5 });
+  const changes = createChangeFeed({ connectionString: databaseUrl, reconnectDelayMs: 100 });
+  const db = createDatabase(databaseUrl, { maxConnections: 5, plugins: [changes.plugin] });
   await migrateToLatest(db);
   await verifyRootKey(db, rootKey);
+  await installChangeTriggers(db);
+  await changes.start();
   const logs: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, callback) {
@@ -78,6 +82,7 @@ export async function startTestApp(
     clock: options.clock ?? systemClock,
     ids: randomIds,
     logger,
+    changes,
     ...(options.engineOverrides ? { engineOverrides: options.engineOverrides } : {}),
   };
   const app = await buildApp(deps);
@@ -100,6 +105,7 @@ export async function startTestApp(
     },
     close: async () => {
       await app.close();
+      await changes.stop();
       await db.destroy();
     },
   };
