@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { promises as fs } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createKeyring } from './crypto/keyring.js';
 import { RootKeyError, parseRootKey, resolveRootKey, rootKeyFile, verifyRootKey } from './crypto/root-key.js';
@@ -14,6 +13,11 @@ import { systemClock } from './lib/clock.js';
 import { randomIds } from './lib/ids.js';
 
 const startedAt = performance.now();
+/** Milliseconds since process start at each start-up step, logged with "ready" so slow starts can be explained. */
+const startupSteps: Record<string, number> = {};
+function stepDone(name: string): void {
+  startupSteps[name] = Math.round(performance.now() - startedAt);
+}
 
 function exitWith(message: string): never {
   process.stderr.write(`rekey: ${message}\n`);
@@ -22,7 +26,9 @@ function exitWith(message: string): never {
 
 /** Opens the database (embedded or external), migrates it and proves the root key matches it. */
 async function openStorage(config: Config, logger: Logger) {
+  stepDone('modulesLoaded');
   const target = await resolveDatabase(config, (message) => logger.info({ component: 'embedded-postgres' }, message));
+  stepDone('databaseUp');
   const changes = createChangeFeed({
     connectionString: target.connectionString,
     onError: (error) => logger.warn({ err: error }, 'change notifications interrupted: read caches are off until they resume'),
@@ -44,6 +50,7 @@ async function openStorage(config: Config, logger: Logger) {
     if (applied.length > 0) logger.info({ migrations: applied }, 'applied database migrations');
     await verifyRootKey(db, rootKey);
     await installChangeTriggers(db);
+    stepDone('migrated');
     return { db, rootKey, close, embedded: target.embedded, changes };
   } catch (error) {
     await close();
@@ -53,7 +60,12 @@ async function openStorage(config: Config, logger: Logger) {
 
 async function serve(config: Config): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
+  // The application's modules load while PostgreSQL starts (a separate process): on a restart these are the
+  // two longest steps, and they need not wait for each other.
+  const appModule = import('./app.js');
+  appModule.catch(() => undefined);
   const storage = await openStorage(config, logger);
+  const { buildApp } = await appModule;
   const keyring = createKeyring({ db: storage.db, rootKey: storage.rootKey, ids: randomIds });
   await storage.changes.start();
   const app = await buildApp({
@@ -66,10 +78,12 @@ async function serve(config: Config): Promise<void> {
     logger,
     changes: storage.changes,
   });
+  stepDone('appBuilt');
   await app.listen({ port: config.port, host: config.host });
+  stepDone('listening');
   await app.services.startBackgroundWork();
   logger.info(
-    { readyInMs: Math.round(performance.now() - startedAt), embeddedPostgres: Boolean(storage.embedded), worker: config.isWorkerEnabled },
+    { readyInMs: Math.round(performance.now() - startedAt), startupSteps, embeddedPostgres: Boolean(storage.embedded), worker: config.isWorkerEnabled },
     `Rekey is ready at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`,
   );
 

@@ -1,5 +1,5 @@
 import { hash, verify } from '@node-rs/argon2';
-import { dictionary } from '@zxcvbn-ts/language-common';
+import { createRequire } from 'node:module';
 import { badRequest } from '../http/errors.js';
 
 /**
@@ -12,10 +12,17 @@ export const passwordMinLength = 10;
 /** Longer inputs are refused before hashing, so a huge body cannot make argon2 work for nothing. */
 export const passwordMaxLength = 256;
 
-/** zxcvbn's list is ordered by frequency: its first 1,000 entries are the most common passwords. */
-const commonPasswords = new Set(dictionary['passwords-common'].slice(0, 1000).map((word) => word.toLowerCase()));
+let commonPasswords: Set<string> | undefined;
 
+/**
+ * zxcvbn's list is ordered by frequency: its first 1,000 entries are the most common passwords. The package
+ * decompresses all its dictionaries when loaded, so it is loaded on the first password check, not at start.
+ */
 export function isCommonPassword(password: string): boolean {
+  if (!commonPasswords) {
+    const { dictionary } = createRequire(import.meta.url)('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common');
+    commonPasswords = new Set(dictionary['passwords-common'].slice(0, 1000).map((word) => word.toLowerCase()));
+  }
   return commonPasswords.has(password.toLowerCase());
 }
 

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
-import nodemailer from 'nodemailer';
 import type { Db } from '../db/database.js';
+import { lazySmtpTransport } from '../organizations/mailer.js';
 import { causeSummary, failureCause } from './lifecycle-events.js';
 
 export type AlertMessage = { to: string; subject: string; text: string };
@@ -8,12 +8,16 @@ export type AlertMailer = { send(message: AlertMessage): Promise<void>; close():
 
 /** Sends through REKEY_SMTP_URL (smtp:// upgrades with STARTTLS when offered; smtps:// is TLS from the start). */
 export function createSmtpAlertMailer(url: string, from: string): AlertMailer {
-  const transport = nodemailer.createTransport(url);
+  const transport = lazySmtpTransport(url);
+  let isUsed = false;
   return {
     async send(message) {
-      await transport.sendMail({ from, to: message.to, subject: message.subject, text: message.text });
+      isUsed = true;
+      await (await transport()).sendMail({ from, to: message.to, subject: message.subject, text: message.text });
     },
-    close: () => transport.close(),
+    close: () => {
+      if (isUsed) void transport().then((opened) => opened.close());
+    },
   };
 }
 

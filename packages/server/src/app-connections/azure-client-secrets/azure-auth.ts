@@ -1,4 +1,5 @@
-import { ClientCertificateCredential, ClientSecretCredential, type TokenCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/identity';
+import { loadAzureIdentity } from './azure-libraries.js';
 import { ProviderError } from '../../secret-rotations/engine/provider-error.js';
 import { aadstsCode, translateTokenError } from './azure-errors.js';
 
@@ -38,7 +39,9 @@ function identityOptions(endpoints: AzureEndpoints) {
   return { authorityHost: endpoints.authorityHost, disableInstanceDiscovery: true, retryOptions: { maxRetries: 2 } };
 }
 
-export function credentialFor(credentials: AzureConnectionCredentials, endpoints: AzureEndpoints): TokenCredential {
+export async function credentialFor(credentials: AzureConnectionCredentials, endpoints: AzureEndpoints): Promise<TokenCredential> {
+  if (credentials.method === 'oauth') throw new ProviderError('invalid', 'OAuth connections get their tokens through the OAuth token source');
+  const { ClientCertificateCredential, ClientSecretCredential } = await loadAzureIdentity();
   if (credentials.method === 'client-secret') {
     return new ClientSecretCredential(credentials.tenantId, credentials.clientId, credentials.clientSecret, identityOptions(endpoints));
   }
@@ -58,7 +61,7 @@ export function credentialFor(credentials: AzureConnectionCredentials, endpoints
  * (so many Graph calls cost one token request).
  */
 export function createCredentialTokenSource(credentials: AzureConnectionCredentials, endpoints: AzureEndpoints, subject: string): TokenSource {
-  const credential = credentialFor(credentials, endpoints);
+  let credential: Promise<TokenCredential> | undefined;
   let cached: { token: string; refreshAt: number } | undefined;
   let pending: Promise<string> | undefined;
   return {
@@ -66,7 +69,8 @@ export function createCredentialTokenSource(credentials: AzureConnectionCredenti
       if (cached && cached.refreshAt > Date.now()) return cached.token;
       pending ??= (async () => {
         try {
-          const token = await credential.getToken(graphScope);
+          credential ??= credentialFor(credentials, endpoints);
+          const token = await (await credential).getToken(graphScope);
           if (!token) throw new ProviderError('authentication', `${subject}: Entra ID returned no token`);
           cached = { token: token.token, refreshAt: refreshAt(token.expiresOnTimestamp) };
           return token.token;
@@ -92,6 +96,7 @@ export async function checkClientSecret(
   input: { tenantId: string; clientId: string; clientSecret: string },
   endpoints: AzureEndpoints,
 ): Promise<SecretCheck> {
+  const { ClientSecretCredential } = await loadAzureIdentity();
   const credential = new ClientSecretCredential(input.tenantId, input.clientId, input.clientSecret, identityOptions(endpoints));
   const timeoutMs = endpoints.requestTimeoutMs ?? defaultAzureRequestTimeoutMs;
   try {

@@ -1,7 +1,8 @@
-import { type AuthenticationResult, ConfidentialClientApplication, LogLevel } from '@azure/msal-node';
+import type { AuthenticationResult, ConfidentialClientApplication } from '@azure/msal-node';
 import { ProviderError } from '../../secret-rotations/engine/provider-error.js';
 import { type AzureEndpoints, graphScope, refreshAt, type TokenSource } from './azure-auth.js';
 import { translateTokenError } from './azure-errors.js';
+import { loadMsal } from './azure-libraries.js';
 
 /** Rekey's own Azure app registration, used for the OAuth (delegated consent) connection method. */
 export type AzureOAuthApp = { clientId: string; clientSecret: string; redirectUri: string };
@@ -11,7 +12,8 @@ export const oauthCallbackPath = '/organization/app-connections/azure/oauth/call
 
 const oauthScopes = [graphScope, 'openid', 'profile', 'offline_access'];
 
-export function createConfidentialClient(endpoints: AzureEndpoints, app: AzureOAuthApp, tenantId: string): ConfidentialClientApplication {
+export async function createConfidentialClient(endpoints: AzureEndpoints, app: AzureOAuthApp, tenantId: string): Promise<ConfidentialClientApplication> {
+  const { ConfidentialClientApplication, LogLevel } = await loadMsal();
   return new ConfidentialClientApplication({
     auth: {
       clientId: app.clientId,
@@ -70,7 +72,7 @@ export async function exchangeAuthorizationCode(
   input: { tenantId: string; code: string; codeVerifier: string },
   subject: string,
 ): Promise<DelegatedTokens> {
-  const client = createConfidentialClient(endpoints, app, input.tenantId);
+  const client = await createConfidentialClient(endpoints, app, input.tenantId);
   try {
     const result = await client.acquireTokenByCode({
       code: input.code,
@@ -95,7 +97,7 @@ export function createOAuthTokenSource(
   app: AzureOAuthApp,
   options: { subject: string; onRefreshToken(refreshToken: string): Promise<void>; initial?: DelegatedTokens },
 ): TokenSource {
-  const client = createConfidentialClient(endpoints, app, credentials.tenantId);
+  let client: Promise<ConfidentialClientApplication> | undefined;
   let refreshToken = options.initial?.refreshToken ?? credentials.refreshToken;
   let cached = options.initial ? { token: options.initial.accessToken, refreshAt: refreshAt(options.initial.expiresAt) } : undefined;
   let pending: Promise<string> | undefined;
@@ -104,8 +106,10 @@ export function createOAuthTokenSource(
       if (cached && cached.refreshAt > Date.now()) return cached.token;
       pending ??= (async () => {
         try {
-          const result = await client.acquireTokenByRefreshToken({ refreshToken, scopes: [graphScope], forceCache: true });
-          const tokens = delegatedTokens(client, result, options.subject);
+          client ??= createConfidentialClient(endpoints, app, credentials.tenantId);
+          const msal = await client;
+          const result = await msal.acquireTokenByRefreshToken({ refreshToken, scopes: [graphScope], forceCache: true });
+          const tokens = delegatedTokens(msal, result, options.subject);
           cached = { token: tokens.accessToken, refreshAt: refreshAt(tokens.expiresAt) };
           if (tokens.refreshToken !== refreshToken) {
             refreshToken = tokens.refreshToken;

@@ -1,6 +1,7 @@
-import { Client, GraphError, type PageCollection } from '@microsoft/microsoft-graph-client';
+import type { Client, PageCollection } from '@microsoft/microsoft-graph-client';
 import { ProviderError } from '../../secret-rotations/engine/provider-error.js';
 import { type AzureEndpoints, defaultAzureRequestTimeoutMs, type TokenSource } from './azure-auth.js';
+import { loadGraphClient } from './azure-libraries.js';
 import { translateGraphError } from './azure-errors.js';
 
 export type GraphApplication = { id: string; appId: string; displayName: string; signInAudience?: string };
@@ -42,19 +43,27 @@ export function createGraphApi(tokens: TokenSource, endpoints: AzureEndpoints): 
   const host = new URL(endpoints.graphUrl).hostname;
   // customHosts: the Graph client attaches the token only to Microsoft's hosts or hosts listed here. Its
   // RetryHandler honours Retry-After on 429/503/504.
-  const client = Client.initWithMiddleware({
-    authProvider: { getAccessToken: () => tokens.getToken() },
-    baseUrl: endpoints.graphUrl,
-    defaultVersion: 'v1.0',
-    customHosts: new Set([host]),
-  });
+  let graphClient: Promise<Client> | undefined;
+  const graph = () => {
+    graphClient ??= loadGraphClient().then(({ Client }) =>
+      Client.initWithMiddleware({
+        authProvider: { getAccessToken: () => tokens.getToken() },
+        baseUrl: endpoints.graphUrl,
+        defaultVersion: 'v1.0',
+        customHosts: new Set([host]),
+      }),
+    );
+    return graphClient;
+  };
 
-  async function call<T>(action: string, run: () => Promise<T>): Promise<T> {
+  async function call<T>(action: string, run: (client: Client) => Promise<T>): Promise<T> {
+    const client = await graph();
+    const { GraphError } = await loadGraphClient();
     try {
       // Token first: the Graph client re-wraps anything its auth provider throws as a GraphError with
       // status -1, which would lose the ProviderError (and look like a network failure). Cached, so cheap.
       await tokens.getToken();
-      return await withTimeout(run(), endpoints.requestTimeoutMs ?? defaultAzureRequestTimeoutMs, action);
+      return await withTimeout(run(client), endpoints.requestTimeoutMs ?? defaultAzureRequestTimeoutMs, action);
     } catch (error) {
       if (error instanceof ProviderError) throw error;
       if (error instanceof GraphError && error.code === 'ProviderError') {
@@ -70,11 +79,11 @@ export function createGraphApi(tokens: TokenSource, endpoints: AzureEndpoints): 
 
   return {
     probe: () =>
-      call('Listing applications', async () => {
+      call('Listing applications', async (client) => {
         await client.api('/applications').select(applicationFields).top(1).get();
       }),
     listApplications: () =>
-      call('Listing applications', async () => {
+      call('Listing applications', async (client) => {
         const applications: GraphApplication[] = [];
         let page = (await client.api('/applications').select(applicationFields).top(999).get()) as PageCollection;
         while (true) {
@@ -86,11 +95,11 @@ export function createGraphApi(tokens: TokenSource, endpoints: AzureEndpoints): 
         return applications;
       }),
     getApplication: (objectId) =>
-      call(`Reading application ${objectId}`, async () => {
+      call(`Reading application ${objectId}`, async (client) => {
         return client.api(`/applications/${encodeURIComponent(objectId)}`).select(`${applicationFields},passwordCredentials`).get();
       }),
     addPassword: (objectId, input) =>
-      call(`Adding a client secret to application ${objectId}`, async () => {
+      call(`Adding a client secret to application ${objectId}`, async (client) => {
         const created = (await client
           .api(`/applications/${encodeURIComponent(objectId)}/addPassword`)
           .post({ passwordCredential: { displayName: input.displayName, endDateTime: input.endDateTime.toISOString() } })) as NewPasswordCredential;
@@ -100,7 +109,7 @@ export function createGraphApi(tokens: TokenSource, endpoints: AzureEndpoints): 
         return created;
       }),
     removePassword: (objectId, keyId) =>
-      call(`Removing client secret ${keyId} from application ${objectId}`, async () => {
+      call(`Removing client secret ${keyId} from application ${objectId}`, async (client) => {
         try {
           await client.api(`/applications/${encodeURIComponent(objectId)}/removePassword`).post({ keyId });
           return 'removed' as const;
