@@ -5,6 +5,7 @@
 // bare, Rekey, bare, ...) so both see the same machine conditions; the ratio Rekey/bare is the figure.
 // Infisical measured on the same machine class: about 100-110 req/s (reference/infisical-api.md).
 // Run after `npm run build`; BENCH_DURATION (seconds per run), BENCH_CONNECTIONS and BENCH_ROUNDS tune it.
+// BENCH_DATABASE_URL runs Rekey on that PostgreSQL server instead (a fresh database is created on it).
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -52,6 +53,27 @@ async function seed(base) {
   return { projectId: project.id, token: accessToken };
 }
 
+/** A fresh database on an external server, dropped at the end. */
+async function createBenchDatabase(adminUrl) {
+  const { default: pg } = await import('pg');
+  const name = `rekey_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    },
+  };
+}
+
 function run(url, headers) {
   return new Promise((resolve, reject) => {
     autocannon({ url, headers, connections, duration }, (error, result) => (error ? reject(error) : resolve(result)));
@@ -61,7 +83,11 @@ function run(url, headers) {
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'rekey-bench-secrets-'));
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const server = startServer({ REKEY_DATA_DIR: dataDir, PORT: String(port), REKEY_WORKER: 'false', LOG_LEVEL: 'warn' });
+const database = process.env.BENCH_DATABASE_URL ? await createBenchDatabase(process.env.BENCH_DATABASE_URL) : undefined;
+const storage = database
+  ? { DATABASE_URL: database.url, REKEY_ROOT_KEY: randomBytes(32).toString('base64') }
+  : { REKEY_DATA_DIR: dataDir };
+const server = startServer({ ...storage, PORT: String(port), REKEY_WORKER: 'false', LOG_LEVEL: 'warn' });
 let bare;
 try {
   await waitForStatus(base);
@@ -111,7 +137,7 @@ try {
   const rekey = mean('rekey', 'req/s');
   const bareRps = mean('bare fastify', 'req/s');
   console.log(
-    `\nsecrets-read: ${secretCount} secrets, ${bytes.length} bytes per response, ${connections} connections, ${rounds}x${duration}s runs: ` +
+    `\nsecrets-read (${database ? 'external PostgreSQL' : 'embedded PostgreSQL'}): ${secretCount} secrets, ${bytes.length} bytes per response, ${connections} connections, ${rounds}x${duration}s runs: ` +
       `Rekey ${Math.round(rekey)} req/s (p50 ${mean('rekey', 'p50 (ms)').toFixed(1)} ms, p99 ${mean('rekey', 'p99 (ms)').toFixed(1)} ms), ` +
       `bare Fastify ${Math.round(bareRps)} req/s; ratio Rekey/bare ${(rekey / bareRps).toFixed(3)}`,
   );
@@ -120,4 +146,5 @@ try {
   server.child.kill('SIGTERM');
   await server.exited;
   await rm(dataDir, { recursive: true, force: true });
+  await database?.drop();
 }

@@ -41,10 +41,16 @@ describe('HTTP basics', () => {
     expect(response.json()).toMatchObject({ statusCode: 413, code: 'payload_too_large' });
   });
 
-  it('sets security headers', async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/api/status' });
-    expect(response.headers['x-content-type-options']).toBe('nosniff');
-    expect(String(response.headers['content-security-policy'])).toContain("default-src 'self'");
+  it('sets security headers on every response, errors and cached reads included', async () => {
+    for (const url of ['/api/status', '/api/no-such-route', '/api/v3/secrets/raw?workspaceId=x&environment=dev']) {
+      const response = await t.app.inject({ method: 'GET', url });
+      expect(response.headers['x-content-type-options'], url).toBe('nosniff');
+      expect(String(response.headers['content-security-policy']), url).toContain("default-src 'self'");
+      expect(String(response.headers['content-security-policy']), url).toContain("frame-ancestors 'none'");
+      expect(response.headers['strict-transport-security'], url).toMatch(/max-age=\d+/);
+      expect(response.headers['x-frame-options'], url).toBe('SAMEORIGIN');
+      expect(response.headers['x-powered-by'], url).toBeUndefined();
+    }
   });
 
   it('serves the OpenAPI document', async () => {
