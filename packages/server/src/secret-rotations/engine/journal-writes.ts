@@ -1,9 +1,9 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { ActorRef } from '../../auth/actor.js';
 import type { Database } from '../../db/schema.js';
 import type { AttemptTrigger } from '../secret-rotations.tables.js';
 import { attemptMarker } from './credential-slots.js';
-import type { RotationRow } from './engine.types.js';
+import type { AttemptRow, RotationRow } from './engine.types.js';
 
 /** Writes a new attempt row at step `claimed`; its marker names rotation and attempt. */
 export async function insertClaimedAttempt(
@@ -23,6 +23,54 @@ export async function insertClaimedAttempt(
       started_at: input.now,
     })
     .execute();
+}
+
+/**
+ * Hands a lease from a scheduler pass to a new attempt and journals the attempt at step `claimed`, in one
+ * statement (atomic, and one round trip where a transaction would take four). Returns false when the pass
+ * no longer holds the lease, in which case nothing was written.
+ */
+export async function beginAttemptOnLease(
+  db: Kysely<Database>,
+  input: {
+    rotationId: string;
+    fromOwner: string;
+    lease: { owner: string; expiresAt: Date };
+    attemptId: string;
+    trigger: AttemptTrigger;
+    actor: ActorRef;
+    now: Date;
+  },
+): Promise<boolean> {
+  const inserted = await db
+    .with('leased', (qb) =>
+      qb
+        .updateTable('secret_rotations')
+        .set({ status: 'rotating', lease_owner: input.lease.owner, lease_expires_at: input.lease.expiresAt, last_rotation_attempted_at: input.now, updated_at: input.now })
+        .where('id', '=', input.rotationId)
+        .where('lease_owner', '=', input.fromOwner)
+        .returning('id'),
+    )
+    .insertInto('secret_rotation_attempts')
+    .columns(['id', 'rotation_id', 'trigger', 'step', 'actor_type', 'actor_id', 'marker', 'started_at'])
+    .expression((eb) =>
+      eb
+        .selectFrom('leased')
+        // Parameters in a select list have no type of their own: cast them to the columns' types.
+        .select([
+          sql<string>`${input.attemptId}::uuid`.as('id'),
+          'leased.id',
+          sql<string>`${input.trigger}::text`.as('trigger'),
+          sql<string>`'claimed'::text`.as('step'),
+          sql<string>`${input.actor.type}::text`.as('actor_type'),
+          sql<string>`${input.actor.id}::text`.as('actor_id'),
+          sql<string>`${attemptMarker(input.rotationId, input.attemptId)}::text`.as('marker'),
+          sql<Date>`${input.now}::timestamptz`.as('started_at'),
+        ]),
+    )
+    .returning('id')
+    .execute();
+  return inserted.length === 1;
 }
 
 /** Puts a credential on the durable revocation list (once: a second queueing of the same key is ignored). */
@@ -45,4 +93,10 @@ export async function queueRevocation(
     })
     .onConflict((oc) => oc.columns(['connection_id', 'external_id']).doNothing())
     .execute();
+}
+
+/** Journals a step (or any change) of an attempt and returns the row as it now stands. */
+export async function journalAttempt(db: Kysely<Database>, attempt: AttemptRow, changes: Partial<Omit<AttemptRow, 'id'>>): Promise<AttemptRow> {
+  await db.updateTable('secret_rotation_attempts').set(changes).where('id', '=', attempt.id).execute();
+  return { ...attempt, ...changes };
 }

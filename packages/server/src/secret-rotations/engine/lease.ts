@@ -1,9 +1,8 @@
-import { sql } from 'kysely';
 import type { Actor } from '../../auth/actor.js';
 import { actorRef } from '../../auth/actor.js';
 import type { AttemptTrigger } from '../secret-rotations.tables.js';
 import type { EngineDeps } from './engine.types.js';
-import { insertClaimedAttempt } from './journal-writes.js';
+import { beginAttemptOnLease, insertClaimedAttempt } from './journal-writes.js';
 
 /**
  * A lease belongs to one piece of work, not to a process: `<workerId>/<attemptId>`. Two attempts in one
@@ -60,44 +59,6 @@ export async function claimRotation(
   });
 }
 
-/** Ids of rotations that are due and free, locked and leased in one statement (no two workers get the same). */
-export async function claimDueRotationIds(deps: LeaseDeps, limit: number): Promise<string[]> {
-  if (limit <= 0) return [];
-  const now = deps.clock.now();
-  const result = await sql<{ id: string }>`
-    update secret_rotations set lease_owner = ${pendingLeaseOwner(deps)}, lease_expires_at = ${leaseUntil(deps)}
-    where id in (
-      select id from secret_rotations
-      where is_auto_rotation_enabled and next_rotation_at <= ${now} and status <> 'rotating'
-        and (lease_expires_at is null or lease_expires_at < ${now})
-      order by next_rotation_at
-      limit ${limit}
-      for update skip locked
-    )
-    returning id`.execute(deps.db);
-  return result.rows.map((row) => row.id);
-}
-
-/**
- * Rotations whose worker died mid-attempt (status rotating, lease expired or released), leased for
- * recovery by this worker. The attempt journal says where to resume.
- */
-export async function claimAbandonedRotationIds(deps: LeaseDeps, limit: number): Promise<string[]> {
-  if (limit <= 0) return [];
-  const now = deps.clock.now();
-  const result = await sql<{ id: string }>`
-    update secret_rotations set lease_owner = ${pendingLeaseOwner(deps)}, lease_expires_at = ${leaseUntil(deps)}
-    where id in (
-      select id from secret_rotations
-      where status = 'rotating' and (lease_expires_at is null or lease_expires_at < ${now})
-      order by lease_expires_at nulls first
-      limit ${limit}
-      for update skip locked
-    )
-    returning id`.execute(deps.db);
-  return result.rows.map((row) => row.id);
-}
-
 /** Hands a lease from one owner to another (a scheduler pass's lease to the attempt it starts). */
 export async function transferLease(deps: LeaseDeps, rotationId: string, from: string, to: string): Promise<boolean> {
   const result = await deps.db
@@ -151,19 +112,16 @@ export async function beginLeasedAttempt(
   deps: Pick<EngineDeps, 'db' | 'clock' | 'ids' | 'settings'>,
   input: { rotationId: string; trigger: AttemptTrigger; actor: Actor },
 ): Promise<Claim | undefined> {
-  const now = deps.clock.now();
   const attemptId = deps.ids.uuid();
   const leaseOwner = attemptLeaseOwner(deps, attemptId);
-  const ref = actorRef(input.actor);
-  return deps.db.transaction().execute(async (trx) => {
-    const updated = await trx
-      .updateTable('secret_rotations')
-      .set({ status: 'rotating', lease_owner: leaseOwner, lease_expires_at: leaseUntil(deps), last_rotation_attempted_at: now, updated_at: now })
-      .where('id', '=', input.rotationId)
-      .where('lease_owner', '=', pendingLeaseOwner(deps))
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1) return undefined;
-    await insertClaimedAttempt(trx, { attemptId, rotationId: input.rotationId, trigger: input.trigger, actor: ref, now });
-    return { rotationId: input.rotationId, attemptId, trigger: input.trigger, leaseOwner };
+  const isBegun = await beginAttemptOnLease(deps.db, {
+    rotationId: input.rotationId,
+    fromOwner: pendingLeaseOwner(deps),
+    lease: { owner: leaseOwner, expiresAt: leaseUntil(deps) },
+    attemptId,
+    trigger: input.trigger,
+    actor: actorRef(input.actor),
+    now: deps.clock.now(),
   });
+  return isBegun ? { rotationId: input.rotationId, attemptId, trigger: input.trigger, leaseOwner } : undefined;
 }

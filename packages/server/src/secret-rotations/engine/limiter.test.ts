@@ -19,4 +19,15 @@ describe('rotation concurrency limiter', () => {
     expect(limiter.available()).toBe(1);
     expect(limiter.tryAcquire(['connection:c1', 'app:a1'])).toBeDefined();
   });
+
+  it('tells what it holds, so a scheduler pass can pick only what fits', () => {
+    const limiter = createKeyedLimiter({ global: 3, perConnection: 2 });
+    const release = limiter.tryAcquire(['connection:c1', 'app:a1']);
+    limiter.tryAcquire(['connection:c1', 'app:a2']);
+    expect([...limiter.held('app:').keys()].sort()).toEqual(['a1', 'a2']);
+    expect(limiter.held('connection:')).toEqual(new Map([['c1', 2]]));
+    release?.();
+    expect([...limiter.held('app:').keys()]).toEqual(['a2']);
+    expect(limiter.held('connection:')).toEqual(new Map([['c1', 1]]));
+  });
 });

@@ -8,6 +8,10 @@ export function createKeyedLimiter(options: { global: number; perConnection: num
   const limitOf = (key: string) => (key.startsWith('app:') ? 1 : options.perConnection);
   return {
     available: () => Math.max(0, options.global - running),
+    /** Keys with that prefix held right now and how many times (busy applications, busy connections), prefix removed. */
+    held(prefix: string): Map<string, number> {
+      return new Map([...counts].filter(([key]) => key.startsWith(prefix)).map(([key, count]) => [key.slice(prefix.length), count]));
+    },
     tryAcquire(keys: string[]): (() => void) | undefined {
       if (running >= options.global) return undefined;
       if (keys.some((key) => (counts.get(key) ?? 0) >= limitOf(key))) return undefined;

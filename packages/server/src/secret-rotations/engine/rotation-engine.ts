@@ -1,23 +1,12 @@
-import { sql } from 'kysely';
 import type { Actor } from '../../auth/actor.js';
 import type { AttemptTrigger } from '../secret-rotations.tables.js';
-import { type AttemptHandle, removeMarked, runAttempt } from './attempt.js';
-import { rotationMarkerPrefix, trackedExternalIds } from './credential-slots.js';
+import { type AttemptHandle, runAttempt } from './attempt.js';
 import type { EngineDeps } from './engine.types.js';
-import {
-  attemptLeaseOwner,
-  beginLeasedAttempt,
-  type Claim,
-  claimAbandonedRotationIds,
-  claimDueRotationIds,
-  claimRotation,
-  pendingLeaseOwner,
-  releaseLease,
-  transferLease,
-} from './lease.js';
+import { closeFinishedAttempts, sweepOrphans } from './housekeeping.js';
+import { attemptLeaseOwner, beginLeasedAttempt, type Claim, claimRotation, pendingLeaseOwner, releaseLease, transferLease } from './lease.js';
 import { createKeyedLimiter } from './limiter.js';
-import { providerFor } from './registry.js';
 import { processPendingRevocations } from './revocations.js';
+import { connectionLimiterKey, type LeasedRotation, leaseClaimable, targetLimiterKey } from './scheduler-claims.js';
 
 const schedulerActor = (orgId: string): Actor => ({ type: 'system', orgId, reason: 'scheduler' });
 
@@ -33,6 +22,7 @@ export function createRotationEngine(deps: EngineDeps) {
   const inFlight = new Set<Promise<unknown>>();
   let timer: NodeJS.Timeout | undefined;
   let isTicking = false;
+  let isStopped = false;
   let lastSweepAt = 0;
 
   function track<T>(promise: Promise<T>): Promise<T> {
@@ -41,16 +31,15 @@ export function createRotationEngine(deps: EngineDeps) {
     return promise;
   }
 
-  async function limiterKeys(rotationId: string): Promise<string[]> {
-    const row = await deps.db.selectFrom('secret_rotations').select(['connection_id', 'parameters']).where('id', '=', rotationId).executeTakeFirst();
-    if (!row) return [];
-    const objectId = typeof row.parameters.objectId === 'string' ? row.parameters.objectId : rotationId;
-    return [`connection:${row.connection_id}`, `app:${objectId}`];
-  }
-
   function start(claim: Claim, release?: () => void): AttemptHandle {
     const handle = runAttempt(deps, claim);
-    void track(handle.done.finally(() => release?.()));
+    void track(
+      handle.done.finally(() => {
+        release?.();
+        // A slot (and maybe an application) just became free: fill it now rather than at the next tick.
+        if (timer) void pump();
+      }),
+    );
     return handle;
   }
 
@@ -61,41 +50,86 @@ export function createRotationEngine(deps: EngineDeps) {
     return start(claim);
   }
 
-  /** Starts leased work if the limiter has room; otherwise gives the lease back for another worker or tick. */
-  async function startLeased(rotationId: string, trigger: AttemptTrigger, resume: boolean): Promise<void> {
-    const keys = await limiterKeys(rotationId);
-    const release = limiter.tryAcquire(keys);
+  /**
+   * One claim pass: lease what the limiter has room for (one statement picks only rotations that fit),
+   * take their slots and start them. Returns whether the batch was full (more may be waiting).
+   */
+  async function claimAndStart(): Promise<boolean> {
+    const available = limiter.available();
+    if (available <= 0) return false;
+    const connectionRoom: Record<string, number> = {};
+    for (const [connectionId, count] of limiter.held(connectionLimiterKey(''))) connectionRoom[connectionId] = deps.settings.maxConcurrentPerConnection - count;
+    const leased = await leaseClaimable(deps, { limit: available, busyTargets: [...limiter.held(targetLimiterKey('')).keys()], connectionRoom });
+    const starts = leased.map(async (rotation) => {
+      const release = limiter.tryAcquire([connectionLimiterKey(rotation.connectionId), targetLimiterKey(rotation.target)]);
+      if (!release) {
+        // Only if something started meanwhile outside a pass; the next pass takes it.
+        await releaseLease(deps, rotation.id, pendingLeaseOwner(deps));
+        return false;
+      }
+      return startLeased(rotation, release);
+    });
+    await Promise.all(starts);
+    return leased.length >= available;
+  }
+
+  /** Starts an attempt on a rotation this pass leased; on any problem gives the slot and the lease back. */
+  async function startLeased(rotation: LeasedRotation, release: () => void): Promise<boolean> {
     const pending = pendingLeaseOwner(deps);
-    if (!release) {
-      await releaseLease(deps, rotationId, pending);
-      return;
-    }
     try {
-      const claim = resume ? await resumableClaim(rotationId) : await beginScheduled(rotationId, trigger);
+      const claim = rotation.isAbandoned
+        ? await resumableClaim(rotation)
+        : await beginLeasedAttempt(deps, { rotationId: rotation.id, trigger: 'scheduled', actor: schedulerActor(rotation.orgId) });
       if (!claim) {
         release();
-        await releaseLease(deps, rotationId, pending);
-        return;
+        await releaseLease(deps, rotation.id, pending);
+        return false;
       }
       start(claim, release);
+      return true;
     } catch (error) {
       release();
-      await releaseLease(deps, rotationId, pending).catch(() => undefined);
-      deps.logger.error({ err: error, rotationId }, 'could not start a rotation attempt');
+      await releaseLease(deps, rotation.id, pending).catch(() => undefined);
+      deps.logger.error({ err: error, rotationId: rotation.id }, 'could not start a rotation attempt');
+      return false;
     }
   }
 
-  async function beginScheduled(rotationId: string, trigger: AttemptTrigger): Promise<Claim | undefined> {
-    const row = await deps.db.selectFrom('secret_rotations').select('org_id').where('id', '=', rotationId).executeTakeFirst();
-    if (!row) return undefined;
-    return beginLeasedAttempt(deps, { rotationId, trigger, actor: schedulerActor(row.org_id) });
+  let pumping: Promise<void> | undefined;
+  let isPumpRequested = false;
+
+  /**
+   * Claims work until the limiter is full or nothing claimable is left. Runs once at a time; a request
+   * that arrives meanwhile (an attempt ended) makes the running pump go round again, so no slot waits for
+   * the next tick. Resolves once a pass that started after the call has finished.
+   */
+  function pump(): Promise<void> {
+    isPumpRequested = true;
+    pumping ??= (async () => {
+      try {
+        while (isPumpRequested && !isStopped && !deps.shutdownSignal.aborted) {
+          isPumpRequested = false;
+          try {
+            // A full batch may have left more behind, and a slot may be free again (an attempt that
+            // could not start, say): go round once more.
+            if ((await claimAndStart()) && limiter.available() > 0) isPumpRequested = true;
+          } catch (error) {
+            deps.logger.error({ err: error }, 'rotation claim pass failed');
+          }
+        }
+      } finally {
+        pumping = undefined;
+      }
+    })();
+    return pumping;
   }
 
   /**
    * The attempt a dead worker left behind. Attempts that never stored their credential restart: whatever
    * they may have created is found by marker and removed first (inside runAttempt, step `issuing`).
    */
-  async function resumableClaim(rotationId: string): Promise<Claim | undefined> {
+  async function resumableClaim(rotation: LeasedRotation): Promise<Claim | undefined> {
+    const rotationId = rotation.id;
     const attempt = await deps.db
       .selectFrom('secret_rotation_attempts')
       .select(['id', 'trigger', 'step'])
@@ -115,63 +149,7 @@ export function createRotationEngine(deps: EngineDeps) {
       if (!(await transferLease(deps, rotationId, pendingLeaseOwner(deps), leaseOwner))) return undefined;
       return { rotationId, attemptId: attempt.id, trigger: attempt.trigger, leaseOwner };
     }
-    return beginScheduled(rotationId, 'recovery');
-  }
-
-  /**
-   * Removes credentials that carry a rotation's marker but that Rekey neither tracks nor is still working
-   * on. It takes no lease (so it never blocks "rotate now"): a credential is only removed when the attempt
-   * named in its marker has finished, and a finished attempt's credential is either tracked or queued for
-   * revocation. Attempt rows exist before their credential does, so a listed credential is never newer
-   * than the journal read after the listing.
-   */
-  async function sweepOrphans(): Promise<void> {
-    const rotations = await deps.db.selectFrom('secret_rotations').selectAll().execute();
-    for (const rotation of rotations) {
-      const provider = providerFor(rotation.type);
-      if (!provider) continue;
-      try {
-        const connection = await deps.connections.resolve(rotation.type, rotation.org_id, rotation.connection_id);
-        const marked = await provider.listMarked(connection, rotation.parameters, rotationMarkerPrefix(rotation.id));
-        if (marked.length === 0) continue;
-        const current = await deps.db.selectFrom('secret_rotations').selectAll().where('id', '=', rotation.id).executeTakeFirst();
-        if (!current) continue;
-        const pending = await deps.db.selectFrom('secret_rotation_pending_revocations').select('external_id').where('rotation_id', '=', rotation.id).execute();
-        const busy = await deps.db
-          .selectFrom('secret_rotation_attempts')
-          .select('marker')
-          .where('rotation_id', '=', rotation.id)
-          .where('step', 'not in', ['completed', 'failed', 'abandoned'])
-          .execute();
-        const keep = new Set([...trackedExternalIds(current), ...pending.map((row) => row.external_id)]);
-        const busyMarkers = new Set(busy.map((row) => row.marker));
-        for (const credential of marked) {
-          if (keep.has(credential.externalId) || busyMarkers.has(credential.marker)) continue;
-          await removeMarked(deps, provider, connection, rotation.parameters, credential.marker, current);
-        }
-      } catch (error) {
-        deps.logger.warn({ err: error, rotationId: rotation.id }, 'orphan sweep failed for a rotation; will try again');
-      }
-    }
-  }
-
-  /**
-   * Closes attempts that published their credential and whose remaining work (revoking the replaced
-   * credential) finished without them, e.g. after a crash: the revocation list is worked by every tick.
-   * A first credential's background verification that outlived its process is closed with a note.
-   */
-  async function closeFinishedAttempts(): Promise<void> {
-    const now = deps.clock.now();
-    const verificationDeadline = new Date(now.getTime() - deps.settings.verifyTimeoutMs - deps.settings.leaseMs);
-    await sql`
-      update secret_rotation_attempts a set step = 'completed', finished_at = ${now}
-      where a.step = 'promoted' and a.verified_at is not null
-        and not exists (select 1 from secret_rotation_pending_revocations p where p.rotation_id = a.rotation_id)
-        and exists (select 1 from secret_rotations r where r.id = a.rotation_id and (r.lease_expires_at is null or r.lease_expires_at < ${now}))`.execute(deps.db);
-    await sql`
-      update secret_rotation_attempts a set step = 'completed', finished_at = ${now},
-        error_message = 'Verification of the published credential was interrupted (the server stopped); use check-credentials to test it'
-      where a.step = 'promoted' and a.verified_at is null and a.promoted_at < ${verificationDeadline}`.execute(deps.db);
+    return beginLeasedAttempt(deps, { rotationId, trigger: 'recovery', actor: schedulerActor(rotation.orgId) });
   }
 
   /** One pass of background work. Exposed so tests can drive it deterministically. */
@@ -179,13 +157,12 @@ export function createRotationEngine(deps: EngineDeps) {
     if (isTicking || deps.shutdownSignal.aborted) return;
     isTicking = true;
     try {
-      for (const rotationId of await claimAbandonedRotationIds(deps, limiter.available())) await startLeased(rotationId, 'recovery', true);
-      for (const rotationId of await claimDueRotationIds(deps, limiter.available())) await startLeased(rotationId, 'scheduled', false);
+      await pump();
       await processPendingRevocations(deps);
-      await closeFinishedAttempts();
+      await closeFinishedAttempts(deps);
       if (Date.now() - lastSweepAt >= deps.settings.orphanSweepIntervalMs) {
         lastSweepAt = Date.now();
-        await sweepOrphans();
+        await sweepOrphans(deps);
       }
     } catch (error) {
       deps.logger.error({ err: error }, 'rotation scheduler pass failed');
@@ -202,7 +179,7 @@ export function createRotationEngine(deps: EngineDeps) {
     /** Runs an attempt on a rotation that was claimed elsewhere (creation claims in its own transaction). */
     runClaimed: async (claim: Claim): Promise<AttemptHandle> => start(claim),
     tick,
-    sweepOrphans,
+    sweepOrphans: () => sweepOrphans(deps),
     /** Starts the periodic scheduler (every process unless REKEY_WORKER=false). */
     startScheduler(): void {
       if (timer) return;
@@ -212,6 +189,7 @@ export function createRotationEngine(deps: EngineDeps) {
     },
     /** Stops scheduling and waits for in-flight attempts to finish or release their leases (shutdownSignal). */
     async stop(): Promise<void> {
+      isStopped = true;
       if (timer) clearInterval(timer);
       timer = undefined;
       await Promise.allSettled([...inFlight]);
