@@ -1,24 +1,16 @@
 import type { Kysely } from 'kysely';
-import type { Actor } from '../../auth/actor.js';
 import type { Database } from '../../db/schema.js';
-import { nextRotationAt } from './schedule.js';
-import {
-  attemptCredentialAad,
-  otherSlot,
-  type SlotIndex,
-  slotAad,
-  slotColumns,
-  slotExternalId,
-  trackedExternalIds,
-} from './credential-slots.js';
+import { attemptCredentialAad, otherSlot, type SlotIndex, slotColumns, slotExternalId, trackedExternalIds } from './credential-slots.js';
 import type { AttemptRow, EngineDeps, RotationRow } from './engine.types.js';
 import { failAttempt, LeaseLostError } from './attempt-failure.js';
-import { queueRevocation } from './journal-writes.js';
+import { journalAttempt, queueRevocation } from './journal-writes.js';
 import { releaseLease, startHeartbeat, type Claim } from './lease.js';
+import { promote } from './promote.js';
 import { providerFor, type AnyRotationProvider } from './registry.js';
-import { AbortedError, sleep, withTransientRetries } from './retry.js';
+import { AbortedError, withTransientRetries } from './retry.js';
 import { processPendingRevocations } from './revocations.js';
 import { ProviderError } from './provider-error.js';
+import { verifyPublishedCredential, verifyUntilActive } from './verification.js';
 
 export type AttemptOutcome = { status: 'success' } | { status: 'failed'; message: string } | { status: 'interrupted' };
 
@@ -33,12 +25,6 @@ async function loadRotation(db: Kysely<Database>, id: string): Promise<RotationR
 
 async function loadAttempt(db: Kysely<Database>, id: string): Promise<AttemptRow> {
   return db.selectFrom('secret_rotation_attempts').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-}
-
-function actorOf(attempt: AttemptRow, orgId: string): Actor {
-  if (attempt.actor_type === 'user') return { type: 'user', userId: attempt.actor_id, email: '', orgId, orgRole: 'member', sessionId: '' };
-  if (attempt.actor_type === 'identity') return { type: 'identity', identityId: attempt.actor_id, name: '', orgId, orgRole: 'member', tokenId: '' };
-  return { type: 'system', orgId, reason: attempt.actor_id };
 }
 
 /**
@@ -94,7 +80,7 @@ async function execute(deps: EngineDeps, claim: Claim, onPublished: () => void):
         if (remaining.length > 0) throw new ProviderError('unknown', 'Could not remove the previous credential, which this application needs gone before a new one can be added');
         rotation = await loadRotation(deps.db, rotation.id);
       }
-      await journal(deps, attempt.id, { step: 'issuing' });
+      attempt = await journalAttempt(deps.db, attempt, { step: 'issuing' });
       ensureLease();
       const expiresAt = new Date(deps.clock.now().getTime() + (2 * rotation.rotation_interval + deps.settings.credentialGraceDays) * dayMs);
       const issued = await retrying(() => provider.issue(connection, parameters, { marker: attempt.marker, expiresAt })).catch(async (error: unknown) => {
@@ -103,14 +89,13 @@ async function execute(deps: EngineDeps, claim: Claim, onPublished: () => void):
         throw error;
       });
       const sealed = await deps.keyring.encrypt(rotation.org_id, attemptCredentialAad(attempt.id), JSON.stringify(issued.credential));
-      await journal(deps, attempt.id, {
+      attempt = await journalAttempt(deps.db, attempt, {
         step: 'issued',
         external_id: issued.externalId,
         credential: sealed,
         credential_expires_at: issued.expiresAt,
         issued_at: deps.clock.now(),
       });
-      attempt = await loadAttempt(deps.db, attempt.id);
     }
 
     const credential = await openAttemptCredential(deps, rotation, attempt);
@@ -120,16 +105,13 @@ async function execute(deps: EngineDeps, claim: Claim, onPublished: () => void):
     if (attempt.step === 'issued' && !isFirstCredential) {
       ensureLease();
       const waitedMs = await verifyUntilActive(deps, provider, connection, parameters, credential);
-      await journal(deps, attempt.id, { step: 'verified', verified_at: deps.clock.now(), verification_wait_ms: waitedMs });
+      attempt = await journalAttempt(deps.db, attempt, { step: 'verified', verified_at: deps.clock.now(), verification_wait_ms: waitedMs });
       deps.onEvent?.({ type: 'rotation.verified', rotation: event, attemptId: attempt.id, details: { verificationWaitMs: waitedMs } });
-      attempt = await loadAttempt(deps.db, attempt.id);
     }
     if (attempt.step === 'issued' || attempt.step === 'verified') {
       ensureLease();
-      await promote(deps, provider, rotation, attempt, credential, isFirstCredential, claim.leaseOwner);
+      ({ rotation, attempt } = await promote(deps, provider, rotation, attempt, credential, isFirstCredential, claim.leaseOwner));
       deps.onEvent?.({ type: 'rotation.promoted', rotation: event, attemptId: attempt.id });
-      attempt = await loadAttempt(deps.db, attempt.id);
-      rotation = await loadRotation(deps.db, rotation.id);
     }
     onPublished();
     if (attempt.step === 'promoted' && attempt.verified_at === null) {
@@ -146,7 +128,7 @@ async function execute(deps: EngineDeps, claim: Claim, onPublished: () => void):
     await removeMarked(deps, provider, connection, parameters, attempt.marker, rotation).catch((error: unknown) =>
       deps.logger.warn({ err: error, rotationId: rotation.id }, 'could not check for duplicate credentials; the sweep will'),
     );
-    await journal(deps, attempt.id, { step: 'completed', finished_at: deps.clock.now() });
+    await journalAttempt(deps.db, attempt, { step: 'completed', finished_at: deps.clock.now() });
     return { status: 'success' };
   } catch (error) {
     if (error instanceof LeaseLostError || error instanceof AbortedError) {
@@ -161,169 +143,10 @@ async function execute(deps: EngineDeps, claim: Claim, onPublished: () => void):
   }
 }
 
-/** Background check of a credential published without verification (a rotation's first credential). */
-async function verifyPublishedCredential(
-  deps: EngineDeps,
-  provider: AnyRotationProvider,
-  connection: unknown,
-  rotation: RotationRow,
-  attempt: AttemptRow,
-  credential: Record<string, unknown>,
-): Promise<void> {
-  const event = { id: rotation.id, org_id: rotation.org_id, project_id: rotation.project_id, environment_id: rotation.environment_id, secret_path: rotation.secret_path, name: rotation.name, type: rotation.type };
-  try {
-    const waitedMs = await verifyUntilActive(deps, provider, connection, rotation.parameters, credential);
-    await journal(deps, attempt.id, { step: 'completed', verified_at: deps.clock.now(), verification_wait_ms: waitedMs, finished_at: deps.clock.now() });
-    deps.onEvent?.({ type: 'rotation.verified', rotation: event, attemptId: attempt.id, details: { verificationWaitMs: waitedMs } });
-  } catch (error) {
-    if (error instanceof AbortedError) return;
-    const message = error instanceof Error ? error.message.slice(0, 1024) : 'verification failed';
-    const category = error instanceof ProviderError ? error.category : 'unknown';
-    await journal(deps, attempt.id, { step: 'completed', error_message: message, error_category: category, finished_at: deps.clock.now() });
-    // Only flag the rotation if this credential is still the published one.
-    await deps.db
-      .updateTable('secret_rotations')
-      .set({ status: 'failed', last_rotation_message: `The published credential has not been accepted by Entra ID: ${message}`, last_failure_category: category, updated_at: deps.clock.now() })
-      .where('id', '=', rotation.id)
-      .where((eb) => eb.or([eb('slot0_external_id', '=', attempt.external_id), eb('slot1_external_id', '=', attempt.external_id)]))
-      .where('status', '<>', 'rotating')
-      .execute();
-    deps.onEvent?.({ type: 'rotation.failed', rotation: event, attemptId: attempt.id, details: { category, message, isPermanent: false } });
-  }
-}
-
-async function journal(deps: EngineDeps, attemptId: string, changes: Partial<Omit<AttemptRow, 'id'>>): Promise<void> {
-  await deps.db.updateTable('secret_rotation_attempts').set(changes).where('id', '=', attemptId).execute();
-}
-
 async function openAttemptCredential(deps: EngineDeps, rotation: RotationRow, attempt: AttemptRow): Promise<Record<string, unknown>> {
   if (!attempt.credential) throw new ProviderError('unknown', 'the attempt journal holds no credential to continue with');
   const text = await deps.keyring.decryptText(rotation.org_id, attemptCredentialAad(attempt.id), attempt.credential);
   return JSON.parse(text) as Record<string, unknown>;
-}
-
-/** Asks until the provider accepts the credential the required number of times in a row, within the bound. */
-async function verifyUntilActive(
-  deps: EngineDeps,
-  provider: AnyRotationProvider,
-  connection: unknown,
-  parameters: Record<string, unknown>,
-  credential: Record<string, unknown>,
-): Promise<number> {
-  const started = Date.now();
-  let delay = deps.settings.verifyInitialDelayMs;
-  let successes = 0;
-  let lastReason = '';
-  while (true) {
-    const result = await withTransientRetries(() => provider.verify(connection, parameters, credential), {
-      retries: deps.settings.transientRetries,
-      baseDelayMs: deps.settings.transientBaseDelayMs,
-      signal: deps.shutdownSignal,
-    });
-    if (result.status === 'active') {
-      successes++;
-      if (successes >= deps.settings.verifyRequiredSuccesses) return Date.now() - started;
-      await sleep(Math.min(500, delay), deps.shutdownSignal);
-      continue;
-    }
-    successes = 0;
-    lastReason = result.reason;
-    const waited = Date.now() - started;
-    if (waited >= deps.settings.verifyTimeoutMs) {
-      throw new ProviderError(
-        'authentication',
-        `The new credential did not start working within ${Math.round(deps.settings.verifyTimeoutMs / 1000)} s (${lastReason}); the published secrets were left unchanged`,
-        { isRetryable: false },
-      );
-    }
-    await sleep(Math.min(delay, deps.settings.verifyTimeoutMs - waited), deps.shutdownSignal);
-    delay = Math.min(deps.settings.verifyMaxDelayMs, delay * 2);
-  }
-}
-
-/** Publishes the credential: secrets, slots, index, schedule, journal and audit in one transaction. */
-async function promote(
-  deps: EngineDeps,
-  provider: AnyRotationProvider,
-  rotation: RotationRow,
-  attempt: AttemptRow,
-  credential: Record<string, unknown>,
-  isFirstCredential: boolean,
-  leaseOwner: string,
-): Promise<void> {
-  const now = deps.clock.now();
-  const actor = actorOf(attempt, rotation.org_id);
-  await deps.db.transaction().execute(async (trx) => {
-    const current = await trx.selectFrom('secret_rotations').selectAll().where('id', '=', rotation.id).forUpdate().executeTakeFirstOrThrow();
-    if (current.lease_owner !== leaseOwner) throw new LeaseLostError();
-    const target: SlotIndex = isFirstCredential ? (current.active_index as SlotIndex) : otherSlot(current.active_index);
-    const replaced = isFirstCredential ? null : slotExternalId(current, target);
-    if (replaced) {
-      await queueRevocation(trx, { id: deps.ids.uuid(), rotation: current, externalId: replaced, reason: 'replaced', now });
-    }
-    const sealed = await deps.keyring.encrypt(current.org_id, slotAad(current.id, target), JSON.stringify(credential));
-    const values = provider.toSecretValues(current.parameters, current.secrets_mapping, credential);
-    await deps.secrets.writeManagedSecrets(trx, {
-      orgId: current.org_id,
-      projectId: current.project_id,
-      environmentId: current.environment_id,
-      secretPath: current.secret_path,
-      rotationId: current.id,
-      values,
-      actor,
-    });
-    const isManual = attempt.trigger !== 'scheduled';
-    await trx
-      .updateTable('secret_rotations')
-      .set({
-        ...slotColumns(target, { credential: sealed, externalId: attempt.external_id ?? '', expiresAt: attempt.credential_expires_at }),
-        active_index: target,
-        status: 'success',
-        last_rotated_at: now,
-        is_last_rotation_manual: isManual,
-        next_rotation_at: nextRotationAt({
-          lastRotatedAt: now,
-          rotationIntervalDays: current.rotation_interval,
-          rotateAt: { hours: current.rotate_at_hours, minutes: current.rotate_at_minutes, timeZone: current.time_zone },
-          isLastRotationManual: isManual,
-          isAutoRotationEnabled: current.is_auto_rotation_enabled,
-        }),
-        consecutive_failures: 0,
-        attention_reason: null,
-        last_rotation_message: null,
-        last_failure_category: null,
-        updated_at: now,
-      })
-      .where('id', '=', current.id)
-      .execute();
-    await trx
-      .updateTable('secret_rotation_attempts')
-      .set({ step: 'promoted', promoted_at: now, replaced_external_id: replaced })
-      .where('id', '=', attempt.id)
-      .execute();
-    await deps.audit.record(
-      {
-        actor,
-        orgId: current.org_id,
-        projectId: current.project_id,
-        eventType: 'secret-rotation-rotate-secrets',
-        resourceType: 'secret-rotation',
-        resourceId: current.id,
-        metadata: {
-          rotationId: current.id,
-          type: current.type,
-          connectionId: current.connection_id,
-          status: 'success',
-          trigger: attempt.trigger,
-          attemptId: attempt.id,
-          keyId: attempt.external_id,
-          replacedKeyId: replaced,
-          secretKeys: Object.keys(values),
-        },
-      },
-      trx,
-    );
-  });
 }
 
 /** Moves a slot's credential to the pending-revocation list and empties the slot. */
