@@ -55,6 +55,7 @@ export type RotationEngineSettings = {
   /** Consecutive successful token requests needed before a new secret counts as working. */
   verifyRequiredSuccesses: number;
   verifyInitialDelayMs: number;
+  /** Longest wait between verification requests: how late, at most, a newly working secret is noticed. */
   verifyMaxDelayMs: number;
   /** Added to two intervals for a credential's expiry date. */
   credentialGraceDays: number;
@@ -74,7 +75,7 @@ export const defaultEngineSettings: Omit<RotationEngineSettings, 'workerId'> = {
   verifyTimeoutMs: 10 * 60_000,
   verifyRequiredSuccesses: 2,
   verifyInitialDelayMs: 1_000,
-  verifyMaxDelayMs: 15_000,
+  verifyMaxDelayMs: 2_000,
   credentialGraceDays: 3,
   transientRetries: 5,
   transientBaseDelayMs: 1_000,
