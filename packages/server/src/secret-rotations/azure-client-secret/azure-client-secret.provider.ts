@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { type AzureEndpoints, checkClientSecret } from '../../app-connections/azure-client-secrets/azure-auth.js';
+import type { AzureEndpoints } from '../../app-connections/azure-client-secrets/azure-auth.js';
 import type { GraphApi } from '../../app-connections/azure-client-secrets/graph-api.js';
 import { ProviderError } from '../engine/provider-error.js';
 import type { RotationProvider } from '../engine/provider.js';
+import { checkNewClientSecret } from './secret-check.js';
 
 /** What the engine needs from an Azure app connection (resolved by the app-connections module). */
 export type AzureConnection = { connectionId: string; tenantId: string; graph: GraphApi; endpoints: AzureEndpoints };
@@ -77,7 +78,7 @@ export const azureClientSecretProvider: RotationProvider<AzureParameters, AzureM
   },
 
   async verify(connection, _parameters, credential) {
-    const result = await checkClientSecret(
+    const result = await checkNewClientSecret(
       { tenantId: connection.tenantId, clientId: credential.clientId, clientSecret: credential.clientSecret },
       connection.endpoints,
     );
