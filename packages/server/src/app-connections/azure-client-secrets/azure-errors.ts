@@ -30,6 +30,8 @@ const aadstsExplanations: Record<string, { category: ProviderError['category']; 
   '50011': { category: 'invalid', text: "the redirect URI is not registered on Rekey's OAuth app" },
   '700082': { category: 'authentication', text: 'the refresh token has expired after a long period of inactivity' },
   '50173': { category: 'authentication', text: 'the grant was revoked (the password changed or consent was withdrawn)' },
+  // temporarily_unavailable: "A transient error has occurred. Please try again." (answered with a 5xx or 429).
+  '90033': { category: 'network', text: 'Entra ID is temporarily unavailable (a transient error)' },
 };
 
 export function aadstsCode(message: string): string | undefined {
