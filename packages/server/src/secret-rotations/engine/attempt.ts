@@ -47,8 +47,7 @@ async function execute(deps: EngineDeps, claim: Claim, onPublished: () => void):
     if (deps.shutdownSignal.aborted) throw new AbortedError();
   };
   try {
-    let rotation = await loadRotation(deps.db, claim.rotationId);
-    let attempt = await loadAttempt(deps.db, claim.attemptId);
+    let [rotation, attempt] = await Promise.all([loadRotation(deps.db, claim.rotationId), loadAttempt(deps.db, claim.attemptId)]);
     const provider = providerFor(rotation.type);
     if (!provider) throw new ProviderError('invalid', `Rekey has no provider for rotation type "${rotation.type}"`);
     const connection = await deps.connections.resolve(rotation.type, rotation.org_id, rotation.connection_id);
@@ -122,12 +121,16 @@ async function execute(deps: EngineDeps, claim: Claim, onPublished: () => void):
       await verifyPublishedCredential(deps, provider, connection, rotation, attempt, credential);
       return { status: 'success' };
     }
-    await processPendingRevocations(deps, { rotationId: rotation.id });
-    // A request that timed out and was retried may still have created a credential: anything with this
-    // attempt's marker that is not tracked now is an orphan (the periodic sweep covers later arrivals).
-    await removeMarked(deps, provider, connection, parameters, attempt.marker, rotation).catch((error: unknown) =>
-      deps.logger.warn({ err: error, rotationId: rotation.id }, 'could not check for duplicate credentials; the sweep will'),
-    );
+    // Both at once: revoking the replaced credential, and looking for duplicates of this attempt's (a
+    // request that timed out and was retried may still have created one: anything with this attempt's
+    // marker that is not tracked now is an orphan; the periodic sweep covers later arrivals). They touch
+    // different credentials, and the look is a read.
+    await Promise.all([
+      processPendingRevocations(deps, { rotationId: rotation.id }),
+      removeMarked(deps, provider, connection, parameters, attempt.marker, rotation).catch((error: unknown) =>
+        deps.logger.warn({ err: error, rotationId: rotation.id }, 'could not check for duplicate credentials; the sweep will'),
+      ),
+    ]);
     await journalAttempt(deps.db, attempt, { step: 'completed', finished_at: deps.clock.now() });
     return { status: 'success' };
   } catch (error) {
