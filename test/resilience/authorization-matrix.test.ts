@@ -551,10 +551,10 @@ function buildTable(m: MatrixWorld): { rows: Record<string, Row>; pools: Record<
     'GET /api/v1/webhooks/{webhookId}/deliveries': { allow: projectMembers, request: () => ({ params: { webhookId: w.webhook.id } }) },
     'POST /api/v1/webhooks/{webhookId}/test': { allow: projectAdmins, request: () => ({ params: { webhookId: w.webhook.id } }) },
 
-    // ---- operations (metrics.routes.ts): "an organization admin" of any organization. The figures are
-    // instance-wide aggregates (no ids or names), but note that any user can become the admin of an
-    // organization of their own (POST /api/v2/organizations) and so read them.
-    'GET /metrics': { allow: ['orgAdmin', 'otherOrg'], request: () => ({}) },
+    // ---- operations (metrics.routes.ts): admins of the instance's first organization (A, created at
+    // bootstrap) only. The figures cover every organization, and any user can become the admin of an
+    // organization of their own (POST /api/v2/organizations), as otherOrg did.
+    'GET /metrics': { allow: ['orgAdmin'], request: () => ({}) },
   };
   return { rows, pools };
 }

@@ -12,8 +12,8 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
  * every table for sentinel values), plus the leak scan of the logs and responses the tests captured.
  */
 export default async function setup(project: TestProject) {
-  const captureDir = path.join(repoRoot, '.rekey-test', 'resilience-capture');
-  await rm(captureDir, { recursive: true, force: true });
+  // One folder per run, so two runs at once (or a run after a crashed one) never mix their captures.
+  const captureDir = path.join(repoRoot, '.rekey-test', `resilience-capture-${process.pid}-${Date.now()}`);
   await mkdir(captureDir, { recursive: true });
   project.provide('captureDir', captureDir);
   const teardownServer = await serverSetup(project);
@@ -22,6 +22,7 @@ export default async function setup(project: TestProject) {
     try {
       const leaks = await findCapturedLeaks(captureDir);
       if (leaks.length > 0) throw new Error(`Sentinel secrets found where they are not permitted:\n${leaks.join('\n')}`);
+      await rm(captureDir, { recursive: true, force: true });
     } finally {
       await teardownServer();
     }

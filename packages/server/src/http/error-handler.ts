@@ -29,6 +29,7 @@ function codeForStatus(status: number): ErrorCode {
   if (status === 404) return 'not_found';
   if (status === 409) return 'conflict';
   if (status === 413) return 'payload_too_large';
+  if (status === 415) return 'unsupported_media_type';
   if (status === 429) return 'rate_limited';
   if (status >= 400 && status < 500) return 'bad_request';
   return 'internal';

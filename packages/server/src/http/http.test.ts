@@ -41,6 +41,17 @@ describe('HTTP basics', () => {
     expect(response.json()).toMatchObject({ statusCode: 413, code: 'payload_too_large' });
   });
 
+  it('answers 415 for a body type it does not read', async () => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { 'content-type': 'application/xml' },
+      payload: '<login/>',
+    });
+    expect(response.statusCode).toBe(415);
+    expect(response.json()).toMatchObject({ statusCode: 415, code: 'unsupported_media_type', error: 'UnsupportedMediaType' });
+  });
+
   it('sets security headers on every response, errors and cached reads included', async () => {
     for (const url of ['/api/status', '/api/no-such-route', '/api/v3/secrets/raw?workspaceId=x&environment=dev']) {
       const response = await t.app.inject({ method: 'GET', url });

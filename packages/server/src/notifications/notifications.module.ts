@@ -143,7 +143,13 @@ export function createNotificationsModule(deps: NotificationsModuleDeps) {
     async registerRoutes(app: FastifyInstance): Promise<void> {
       const routes = app.withTypeProvider<ZodTypeProvider>();
       await routes.register(webhooksRoutes, { service: webhooks });
-      await routes.register(metricsRoutes, { metrics, isPublic: deps.config.metrics.isPublic });
+      await routes.register(metricsRoutes, {
+        metrics,
+        isPublic: deps.config.metrics.isPublic,
+        // Bootstrap creates the first organization; it is the instance's own.
+        instanceOrganizationId: async () =>
+          (await deps.db.selectFrom('organizations').select('id').orderBy('created_at').orderBy('id').limit(1).executeTakeFirst())?.id,
+      });
     },
 
     /**

@@ -59,6 +59,11 @@ export const projectFields = {
 
 export function projectRefOf(input: { workspaceId?: string | undefined; projectId?: string | undefined; workspaceSlug?: string | undefined }): ProjectRef {
   const id = input.workspaceId ?? input.projectId;
+  if (input.workspaceId && input.projectId && input.workspaceId !== input.projectId) {
+    throw badRequest('workspaceId and projectId name different projects: send one of them', [
+      { path: 'projectId', message: 'must equal workspaceId when both are given' },
+    ]);
+  }
   if (id) return { projectId: id };
   if (input.workspaceSlug) return { projectSlug: input.workspaceSlug };
   throw badRequest('Name the project with workspaceId (or projectId) or workspaceSlug', [

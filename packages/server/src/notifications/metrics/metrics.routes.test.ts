@@ -14,7 +14,7 @@ describe('/metrics access', () => {
     await t.close();
   });
 
-  it('needs an organization admin on the main port', async () => {
+  it("needs an admin of the instance's organization on the main port", async () => {
     expect((await t.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
     const member = await createUser(t, admin.userToken, { orgRole: 'member' });
     expect((await t.app.inject({ method: 'GET', url: '/metrics', headers: authHeader(member.token) })).statusCode).toBe(403);
