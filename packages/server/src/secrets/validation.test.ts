@@ -8,6 +8,7 @@ import {
   zSecretPath,
   zSecretValue,
 } from './validation.js';
+import { projectRefOf } from './secrets.schemas.js';
 
 describe('normalizeSecretPath', () => {
   it('adds a leading slash and removes a trailing one', () => {
@@ -60,5 +61,21 @@ describe('zSecretValue', () => {
     expect(zSecretValue.safeParse('x'.repeat(SECRET_VALUE_MAX_BYTES + 1)).success).toBe(false);
     // 2 bytes per character: half the limit in characters already exceeds it.
     expect(zSecretValue.safeParse('é'.repeat(SECRET_VALUE_MAX_BYTES / 2 + 1)).success).toBe(false);
+  });
+});
+
+describe('projectRefOf', () => {
+  const a = '3b0c8e5e-8a57-4a3e-9d8e-2a0f3c1b7d11';
+  const b = '9f1d2c3b-4a5e-4f6d-8c7b-0a1b2c3d4e5f';
+  it('takes workspaceId, projectId or workspaceSlug', () => {
+    expect(projectRefOf({ workspaceId: a })).toEqual({ projectId: a });
+    expect(projectRefOf({ projectId: a })).toEqual({ projectId: a });
+    expect(projectRefOf({ workspaceId: a, projectId: a })).toEqual({ projectId: a });
+    expect(projectRefOf({ workspaceSlug: 'web' })).toEqual({ projectSlug: 'web' });
+  });
+
+  it('refuses two ids that name different projects, and no project at all', () => {
+    expect(() => projectRefOf({ workspaceId: a, projectId: b })).toThrow(/name different projects/);
+    expect(() => projectRefOf({})).toThrow(/Name the project/);
   });
 });
