@@ -43,4 +43,23 @@ describe('checking a new client secret', () => {
       category: 'not_found',
     });
   });
+
+  it.each([
+    ['a 503', { type: 'serverError', status: 503 }],
+    ['a 429', { type: 'throttle' }],
+    ['a dropped connection', { type: 'reset' }],
+    ['no answer in time', { type: 'delay', ms: 3_000 }],
+  ] as const)('%s from the token endpoint is a transient error (retried), not a verdict on the secret', async (_name, action) => {
+    const secret = sentinelValue('secret');
+    emulator.admin.addPasswordCredential(tenantId, appId, { secretText: secret });
+    const rule = emulator.admin.addFault({ match: { route: 'token' }, action });
+    try {
+      await expect(
+        checkNewClientSecret({ tenantId, clientId: appId, clientSecret: secret }, { ...endpoints(), requestTimeoutMs: 1_000 }),
+      ).rejects.toMatchObject({ name: 'ProviderError', isRetryable: true });
+    } finally {
+      emulator.admin.removeFault(rule);
+    }
+    expect(await checkNewClientSecret({ tenantId, clientId: appId, clientSecret: secret }, endpoints())).toEqual({ status: 'active' });
+  });
 });
