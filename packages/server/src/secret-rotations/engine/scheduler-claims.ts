@@ -28,12 +28,15 @@ export async function leaseClaimable(
   const target = sql`coalesce(parameters->>'objectId', id::text)`;
   const isClaimable = sql`(lease_expires_at is null or lease_expires_at < ${now})
     and (status = 'rotating' or (is_auto_rotation_enabled and next_rotation_at <= ${now}))`;
-  // Abandoned first (a released lease before an expired one), then due by due time.
-  const order = sql`(status = 'rotating') desc, case when status = 'rotating' then lease_expires_at else next_rotation_at end nulls first`;
+  // Abandoned first (a released lease before an expired one), then due by due time; among rotations due
+  // at the same moment, those whose application has the most waiting first, so that no application is
+  // left with a long queue at the end, when its rotations could only run one after another.
+  const order = sql`(status = 'rotating') desc, case when status = 'rotating' then lease_expires_at else next_rotation_at end nulls first, waiting_on_target desc`;
   const result = await sql<{ id: string; org_id: string; connection_id: string; target: string; status: string }>`
     with one_per_target as (
       select distinct on (target) * from (
-        select id, org_id, connection_id, status, lease_expires_at, next_rotation_at, ${target} as target
+        select id, org_id, connection_id, status, lease_expires_at, next_rotation_at, ${target} as target,
+          count(*) over (partition by ${target}) as waiting_on_target
         from secret_rotations
         where ${isClaimable}
       ) claimable
@@ -41,7 +44,7 @@ export async function leaseClaimable(
       order by target, ${order}
     ),
     ranked as (
-      select id, connection_id, status, lease_expires_at, next_rotation_at,
+      select id, connection_id, status, lease_expires_at, next_rotation_at, waiting_on_target,
         row_number() over (partition by connection_id order by ${order}) as rank_in_connection
       from one_per_target
     ),
