@@ -103,7 +103,7 @@ describe('queued audit events', () => {
     await t.close();
   });
 
-  it('batches enqueued events, writes them on flush, at 100 events and on close', async () => {
+  it('batches enqueued events, writes them on flush, at 500 events and on close', async () => {
     const admin = await bootstrap(t);
     const audit = createAuditLog({ db: t.db, clock: { now: () => new Date() }, ids: randomIds, logger: createLogger({ level: 'silent' }) });
     const actor: Actor = { type: 'system', orgId: admin.orgId, reason: 'test' };
@@ -117,11 +117,35 @@ describe('queued audit events', () => {
     for (let i = 0; i < 100; i += 1) audit.enqueue({ actor, orgId: admin.orgId, eventType: 'queued-batch' });
     await audit.flush();
     expect(await count()).toBe(102);
+    // The 500th event starts a write by itself, without a flush or the timer.
+    for (let i = 0; i < 500; i += 1) audit.enqueue({ actor, orgId: admin.orgId, eventType: 'queued-full' });
+    const deadline = Date.now() + 900;
+    while ((await count()) < 602 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await count()).toBe(602);
     audit.enqueue({ actor, orgId: admin.orgId, eventType: 'queued-close' });
     await audit.close();
-    expect(await count()).toBe(103);
+    expect(await count()).toBe(603);
     const row = await t.db.selectFrom('audit_logs').selectAll().where('event_type', '=', 'queued-close').executeTakeFirstOrThrow();
     expect(row).toMatchObject({ actor_type: 'system', actor_id: 'test', actor_metadata: { reason: 'test' } });
+  });
+
+  it('keeps each queued event exactly: its own time, nulls, and metadata with quotes, commas, braces and unicode', async () => {
+    const eventClock = createManualClock(new Date('2031-01-01T00:00:00Z'));
+    const audit = createAuditLog({ db: t.db, clock: eventClock, ids: randomIds, logger: createLogger({ level: 'silent' }) });
+    const org = await t.db.selectFrom('organizations').select('id').executeTakeFirstOrThrow();
+    const actor: Actor = { type: 'system', orgId: org.id, reason: 'say "hi", {x}' };
+    const projectId = randomIds.uuid();
+    const tricky = { path: '/a,b/{c}', quote: 'he said "no"\\', emoji: 'schlüssel 🔑', nothing: null, list: [1, 'two'] };
+    audit.enqueue({ actor, orgId: org.id, projectId, eventType: 'exact-read', metadata: tricky, origin: { ip: '198.51.100.7', userAgent: 'ua "quoted"' } });
+    eventClock.advance(5_000);
+    audit.enqueue({ actor, orgId: org.id, eventType: 'exact-read', resourceType: 'secret', resourceId: 'NULL' });
+    await audit.flush();
+    const rows = await t.db.selectFrom('audit_logs').selectAll().where('event_type', '=', 'exact-read').orderBy('created_at').execute();
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject({ project_id: projectId, metadata: tricky, ip_address: '198.51.100.7', user_agent: 'ua "quoted"', resource_type: null });
+    expect(rows[0]?.actor_metadata).toEqual({ reason: 'say "hi", {x}' });
+    expect(rows[1]).toMatchObject({ project_id: null, metadata: {}, ip_address: null, resource_type: 'secret', resource_id: 'NULL' });
+    expect(rows.map((row) => new Date(row.created_at).toISOString())).toEqual(['2031-01-01T00:00:00.000Z', '2031-01-01T00:00:05.000Z']);
   });
 
   it('writes queued events within about a second without an explicit flush', async () => {
