@@ -252,6 +252,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
         max_connections: '50',
         shared_buffers: '16MB',
         huge_pages: 'off',
+        // No auxiliary processes Rekey does not use: PostgreSQL 18's asynchronous I/O workers (three by default,
+        // ~20 MB together; synchronous I/O is plenty for this data set) and the logical replication launcher.
+        io_method: 'sync',
+        max_logical_replication_workers: '0',
         ...options.settings,
       };
       const serverOptions = Object.entries(settings)
