@@ -6,8 +6,6 @@ import { createKeyring } from './crypto/keyring.js';
 import { RootKeyError, parseRootKey, resolveRootKey, rootKeyFile, verifyRootKey } from './crypto/root-key.js';
 import { rotateRootKey } from './crypto/rotate-root-key.js';
 import { resolveDatabase } from './db/connect.js';
-import { createChangeFeed, installChangeTriggers } from './db/change-feed.js';
-import { createDatabase, migrateToLatest } from './db/database.js';
 import { createLogger, type Logger } from './http/logger.js';
 import { systemClock } from './lib/clock.js';
 import { randomIds } from './lib/ids.js';
@@ -27,8 +25,12 @@ function exitWith(message: string): never {
 /** Opens the database (embedded or external), migrates it and proves the root key matches it. */
 async function openStorage(config: Config, logger: Logger) {
   stepDone('modulesLoaded');
+  // Kysely, the migrations and the change feed load while PostgreSQL starts.
+  const storageModules = Promise.all([import('./db/database.js'), import('./db/change-feed.js')]);
+  storageModules.catch(() => undefined);
   const target = await resolveDatabase(config, (message) => logger.info({ component: 'embedded-postgres' }, message));
   stepDone('databaseUp');
+  const [{ createDatabase, migrateToLatest }, { createChangeFeed, installChangeTriggers }] = await storageModules;
   const changes = createChangeFeed({
     connectionString: target.connectionString,
     onError: (error) => logger.warn({ err: error }, 'change notifications interrupted: read caches are off until they resume'),
