@@ -42,6 +42,8 @@ export function runAttempt(deps: EngineDeps, claim: Claim): AttemptHandle {
 
 async function execute(deps: EngineDeps, claim: Claim, onPublished: () => void): Promise<AttemptOutcome> {
   const heartbeat = startHeartbeat(deps, claim.rotationId, claim.leaseOwner);
+  // Released early when the first credential's verification goes on without the claim.
+  let isLeaseReleased = false;
   const ensureLease = () => {
     if (heartbeat.isLost()) throw new LeaseLostError();
     if (deps.shutdownSignal.aborted) throw new AbortedError();
@@ -118,6 +120,7 @@ async function execute(deps: EngineDeps, claim: Claim, onPublished: () => void):
       // verification only reports: it holds no claim, and "rotate now" may start right away.
       heartbeat.stop();
       await releaseLease(deps, claim.rotationId, claim.leaseOwner);
+      isLeaseReleased = true;
       await verifyPublishedCredential(deps, provider, connection, rotation, attempt, credential);
       return { status: 'success' };
     }
@@ -142,7 +145,7 @@ async function execute(deps: EngineDeps, claim: Claim, onPublished: () => void):
     return { status: 'failed', message };
   } finally {
     heartbeat.stop();
-    await releaseLease(deps, claim.rotationId, claim.leaseOwner).catch(() => undefined);
+    if (!isLeaseReleased) await releaseLease(deps, claim.rotationId, claim.leaseOwner).catch(() => undefined);
   }
 }
 
