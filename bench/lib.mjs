@@ -6,7 +6,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const serverMain = path.join(repoRoot, 'packages/server/dist/main.js');
+/** What `npm start` runs (the bundled server); BENCH_SERVER_MAIN points elsewhere, e.g. dist/main.js to compare. */
+export const serverMain = process.env.BENCH_SERVER_MAIN ?? path.join(repoRoot, 'packages/server/dist/bundle/rekey-server.mjs');
 
 export async function freePort() {
   return new Promise((resolve, reject) => {

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const emulatorDist = path.join(root, 'packages/entra-emulator/dist/index.js');
-const serverMain = path.join(root, 'packages/server/dist/main.js');
+const serverMain = path.join(root, 'packages/server/dist/bundle/rekey-server.mjs');
 const seedPath = path.join(root, 'packages/entra-emulator/seeds/demo.json');
 const caDir = path.join(root, '.rekey', 'emulator-ca');
 const dashboardUrl = 'http://localhost:8080';

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 
 const serverRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const mainTs = path.join(serverRoot, 'src', 'main.ts');
+/** What `npm start` runs: the esbuild bundle of the compiled server (scripts/bundle.mjs; `npm test` builds it). */
+export const bundledMain = path.join(serverRoot, 'dist', 'bundle', 'rekey-server.mjs');
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -26,9 +28,18 @@ export type ServerProcess = {
 
 /** Runs the real server entry point (src/main.ts through tsx) as a separate OS process. */
 export function spawnServer(env: Record<string, string>, args: string[] = []): ServerProcess {
+  return spawnNode(['--import', 'tsx', mainTs, ...args], env);
+}
+
+/** Runs the bundled server exactly as `npm start` does. */
+export function spawnBundledServer(env: Record<string, string>): ServerProcess {
+  return spawnNode([bundledMain], env);
+}
+
+function spawnNode(argv: string[], env: Record<string, string>): ServerProcess {
   const port = env.PORT ?? '0';
   let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', mainTs, ...args], {
+  const child = spawn(process.execPath, argv, {
     cwd: serverRoot,
     env: { PATH: process.env.PATH ?? '', NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS ?? '', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
