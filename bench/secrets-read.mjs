@@ -1,18 +1,19 @@
 #!/usr/bin/env node
 // Secrets read benchmark: GET /api/v3/secrets/raw for 50 secrets of ~300 bytes, read by a machine identity
 // (Universal Auth), against the built server on an embedded PostgreSQL in a temporary data directory, side by
-// side with a bare Fastify server that returns the same response bytes from memory. Runs alternate (Rekey,
+// side with a bare Fastify server (bench/bare-server.mjs, its own process like Rekey) that returns the same
+// response bytes from memory. Runs alternate (Rekey,
 // bare, Rekey, bare, ...) so both see the same machine conditions; the ratio Rekey/bare is the figure.
 // Infisical measured on the same machine class: about 100-110 req/s (reference/infisical-api.md).
 // Run after `npm run build`; BENCH_DURATION (seconds per run), BENCH_CONNECTIONS and BENCH_ROUNDS tune it.
 // BENCH_DATABASE_URL runs Rekey on that PostgreSQL server instead (a fresh database is created on it).
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import Fastify from 'fastify';
-import { freePort, startServer, table, waitForStatus } from './lib.mjs';
+import { spawn } from 'node:child_process';
+import { freePort, repoRoot, startServer, table, waitForStatus } from './lib.mjs';
 
 const duration = Number(process.env.BENCH_DURATION ?? 8);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -99,12 +100,14 @@ try {
   const count = JSON.parse(bytes.toString('utf8')).secrets.length;
   if (first.status !== 200 || count !== secretCount) throw new Error(`list returned ${first.status} with ${count} secrets`);
 
-  bare = Fastify({ logger: false });
-  bare.get('/api/v3/secrets/raw', (_request, reply) => {
-    reply.header('content-type', 'application/json; charset=utf-8').send(bytes);
-  });
+  const bodyFile = path.join(dataDir, 'bare-body.json');
+  await writeFile(bodyFile, bytes);
   const barePort = await freePort();
-  await bare.listen({ port: barePort, host: '127.0.0.1' });
+  bare = spawn(process.execPath, [path.join(repoRoot, 'bench', 'bare-server.mjs')], {
+    env: { PATH: process.env.PATH, PORT: String(barePort), BARE_BODY_FILE: bodyFile },
+    stdio: 'ignore',
+  });
+  await waitForStatus(`http://127.0.0.1:${barePort}`);
 
   // Warm both (JIT, caches, connection pool) before measuring.
   await run(`${base}${listPath}`, headers);
@@ -142,7 +145,7 @@ try {
       `bare Fastify ${Math.round(bareRps)} req/s; ratio Rekey/bare ${(rekey / bareRps).toFixed(3)}`,
   );
 } finally {
-  await bare?.close();
+  bare?.kill('SIGTERM');
   server.child.kill('SIGTERM');
   await server.exited;
   await rm(dataDir, { recursive: true, force: true });
