@@ -28,8 +28,23 @@ export function formatTrustedIp(entry: TrustedIp): string {
   return entry.prefix === undefined ? entry.ipAddress : `${entry.ipAddress}/${entry.prefix}`;
 }
 
+// Every request with a machine identity token asks; the answer for an address and a set of ranges never
+// changes, so the few combinations a deployment sees are remembered (bounded).
+const answers = new Map<string, boolean>();
+
 /** Whether a client address falls in one of the ranges; IPv4-mapped IPv6 addresses count as IPv4. */
 export function isIpTrusted(clientIp: string, ranges: TrustedIp[]): boolean {
+  const key = `${clientIp} ${ranges.map(formatTrustedIp).join(',')}`;
+  let answer = answers.get(key);
+  if (answer === undefined) {
+    answer = matchesAnyRange(clientIp, ranges);
+    if (answers.size >= 10_000) answers.clear();
+    answers.set(key, answer);
+  }
+  return answer;
+}
+
+function matchesAnyRange(clientIp: string, ranges: TrustedIp[]): boolean {
   let client: ipaddr.IPv4 | ipaddr.IPv6;
   try {
     client = ipaddr.process(clientIp);
