@@ -141,9 +141,12 @@ async function run(count, realism) {
       }
     }
     db = await embeddedClient(dataDir);
-    // The other rotations are copies of the 50 created through the API (same apps, own folders).
+    // The other rotations are copies of the 50 created through the API (same apps, own folders). With
+    // fewer than 50, only the first `count` are made due.
+    const rotationIds = [...templates];
     for (let i = templates.length; i < count; i++) {
       const template = templates[i % templates.length];
+      rotationIds.push(randomUUID());
       await db.query(
         `insert into secret_rotations (id, org_id, project_id, environment_id, secret_path, name, type, connection_id, parameters,
            secrets_mapping, is_auto_rotation_enabled, rotation_interval, rotate_at_hours, rotate_at_minutes, time_zone, active_index,
@@ -151,7 +154,7 @@ async function run(count, realism) {
          select $1, org_id, project_id, environment_id, secret_path || '/' || $2, 'copy-' || $2, type, connection_id, parameters,
            secrets_mapping, true, rotation_interval, rotate_at_hours, rotate_at_minutes, time_zone, 0, 'success', true, 0
          from secret_rotations where id = $3`,
-        [randomUUID(), String(i), template],
+        [rotationIds[i], String(i), template],
       );
     }
     // Let the creations' background verification finish, then make everything due at once.
@@ -159,16 +162,16 @@ async function run(count, realism) {
     emulator.admin.clearRequestLog();
     const databaseBefore = await databaseWork(db);
     const started = new Date();
-    await db.query('update secret_rotations set next_rotation_at = now() - interval \'1 minute\'');
+    await db.query(`update secret_rotations set next_rotation_at = now() - interval '1 minute' where id = any($1::uuid[])`, [rotationIds.slice(0, count)]);
     const t0 = performance.now();
-    // Done when every rotation succeeded since the start and no attempt is still open (the first
-    // credential's verification runs after it is published). Two plain counts: checking each rotation's
-    // attempts took 30 index scans per rotation at 100 rotations (more than the engine's own reads), and
-    // that grows with the square of the count.
+    // Done when every due rotation succeeded since the start and none of their attempts is still open
+    // (the first credential's verification runs after it is published). Two plain counts: checking each
+    // rotation's attempts took 30 index scans per rotation at 100 rotations (more than the engine's own
+    // reads), and that grows with the square of the count.
     while (true) {
       const { rows } = await db.query(
         `select (select count(*)::int from secret_rotations where last_rotated_at >= $1 and status = 'success') as rotated,
-           (select count(*)::int from secret_rotation_attempts where step not in ('completed', 'failed', 'abandoned')) as open`,
+           (select count(*)::int from secret_rotation_attempts where started_at >= $1 and step not in ('completed', 'failed', 'abandoned')) as open`,
         [started],
       );
       if (rows[0].rotated >= count && rows[0].open === 0) break;
