@@ -1,6 +1,6 @@
-import { ConfidentialClientApplication, LogLevel } from '@azure/msal-node';
 import { type AzureEndpoints, defaultAzureRequestTimeoutMs, graphScope } from '../../app-connections/azure-client-secrets/azure-auth.js';
 import { aadstsCode, translateTokenError } from '../../app-connections/azure-client-secrets/azure-errors.js';
+import { loadMsal } from '../../app-connections/azure-client-secrets/azure-libraries.js';
 import { ProviderError } from '../engine/provider-error.js';
 
 export type SecretCheck = { status: 'active' } | { status: 'not-yet-active'; code: string };
@@ -76,6 +76,7 @@ export async function checkNewClientSecret(
   const timeoutMs = endpoints.requestTimeoutMs ?? defaultAzureRequestTimeoutMs;
   const authority = `${endpoints.authorityHost.replace(/\/+$/, '')}/${input.tenantId}`;
   const metadata = await authorityMetadata(authority, timeoutMs);
+  const { ConfidentialClientApplication, LogLevel } = await loadMsal();
   const client = new ConfidentialClientApplication({
     auth: {
       clientId: input.clientId,
