@@ -14,6 +14,7 @@ import { createIdentityAccess } from './auth/identity-access.js';
 import { trackRouteAccess } from './http/access.js';
 import { defaultWebDir, registerDashboard } from './http/dashboard.js';
 import { registerErrorHandling } from './http/error-handler.js';
+import { type Logger, lazyRequestLogger } from './http/logger.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import type { Clock } from './lib/clock.js';
@@ -65,6 +66,7 @@ declare module 'fastify' {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger,
+    childLoggerFactory: (logger, bindings, options) => lazyRequestLogger(logger as Logger, bindings, options),
     bodyLimit: deps.config.bodyLimitBytes,
     genReqId: () => deps.ids.uuid(),
     requestIdHeader: false,

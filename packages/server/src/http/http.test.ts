@@ -70,6 +70,24 @@ describe('HTTP basics', () => {
     expect(response.json().paths['/api/status']).toBeDefined();
   });
 
+  it("binds each request's id to the lines it logs, and logs nothing for it below the configured level", async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/api/status?probe=request-id' });
+    const requestId = response.headers['x-request-id'];
+    expect(requestId).toBeTruthy();
+    const lines = t.logs.map((line) => JSON.parse(line) as { reqId?: string; msg?: string; req?: { url?: string } });
+    const incoming = lines.find((line) => line.req?.url === '/api/status?probe=request-id');
+    expect(incoming?.reqId).toBe(requestId);
+    expect(lines.filter((line) => line.reqId === requestId).map((line) => line.msg)).toEqual(['incoming request', 'request completed']);
+    const quiet = await startTestApp({ env: { LOG_LEVEL: 'warn' } });
+    try {
+      await quiet.app.inject({ method: 'GET', url: '/api/status' });
+      await quiet.app.inject({ method: 'GET', url: '/api/nothing-here' });
+      expect(quiet.logs).toEqual([]);
+    } finally {
+      await quiet.close();
+    }
+  });
+
   it('redacts credentials from request logs', async () => {
     await t.app.inject({ method: 'GET', url: '/api/status', headers: { authorization: 'Bearer very-secret-token-123' } });
     const all = t.logs.join('\n');
