@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { hostileStrings } from '../../../packages/server/src/test-support/hostile-strings.js';
 import type { JsonSchema } from './routes.js';
 
 /**
@@ -17,34 +18,9 @@ export type Hints = {
 
 export type JsonType = 'string' | 'integer' | 'number' | 'boolean' | 'null' | 'array' | 'object';
 
-export const edgeStrings: readonly string[] = [
-  ' ',
-  '..',
-  '../../etc/passwd',
-  '%00',
-  '\u0000',
-  '\uD800',
-  '\uDFFF\uD800',
-  '\u202Eevil',
-  'e\u0301',
-  '\uFEFF',
-  '🔑'.repeat(50),
-  'x'.repeat(5000),
-  '00000000-0000-0000-0000-000000000000',
-  "' or 1=1 --",
-  '"; drop table secrets; --',
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal secret reference is part of the hostile input
-  '${env.KEY}',
-  '<script>alert(1)</script>',
-  '__proto__',
-  'true',
-  '-1',
-  '1e309',
-  'NaN',
-];
 
 export const hostileString = fc.oneof(
-  { weight: 3, arbitrary: fc.constantFrom(...edgeStrings) },
+  { weight: 3, arbitrary: fc.constantFrom(...hostileStrings) },
   { weight: 2, arbitrary: fc.string({ maxLength: 40 }) },
   { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 20 }) },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 20 }) },
