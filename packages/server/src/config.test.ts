@@ -31,6 +31,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ REKEY_AZURE_AUTHORITY_HOST: 'http://127.0.0.1:8443' })).toThrow(/REKEY_AZURE_AUTHORITY_HOST: must use https/);
   });
 
+  it('reads the rotation limits: working attempts, per connection, and attempts in flight', () => {
+    expect(loadConfig({}).rotation).toMatchObject({ maxConcurrency: 8, maxConcurrencyPerConnection: 4, maxInFlight: 64 });
+    expect(loadConfig({ REKEY_ROTATION_MAX_IN_FLIGHT: '200' }).rotation.maxInFlight).toBe(200);
+    expect(() => loadConfig({ REKEY_ROTATION_MAX_IN_FLIGHT: '0' })).toThrow(/^REKEY_ROTATION_MAX_IN_FLIGHT: /);
+    expect(() => loadConfig({ REKEY_ROTATION_MAX_IN_FLIGHT: 'many' })).toThrow(/^REKEY_ROTATION_MAX_IN_FLIGHT: must be a number$/);
+  });
+
   it('parses booleans strictly', () => {
     expect(loadConfig({ REKEY_WORKER: 'false' }).isWorkerEnabled).toBe(false);
     expect(() => loadConfig({ REKEY_WORKER: 'maybe' })).toThrow(/^REKEY_WORKER: must be true or false$/);

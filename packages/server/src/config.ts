@@ -42,6 +42,7 @@ const configSchema = z.object({
   REKEY_ROTATION_VERIFY_INITIAL_DELAY_MS: z.coerce.number({ message: 'must be a number' }).int().min(10).max(600_000).default(1_000),
   REKEY_ROTATION_MAX_CONCURRENCY: z.coerce.number({ message: 'must be a number' }).int().min(1).max(1000).default(8),
   REKEY_ROTATION_MAX_CONCURRENCY_PER_CONNECTION: z.coerce.number({ message: 'must be a number' }).int().min(1).max(1000).default(4),
+  REKEY_ROTATION_MAX_IN_FLIGHT: z.coerce.number({ message: 'must be a number' }).int().min(1).max(10_000).default(64),
   REKEY_ROTATION_TRANSIENT_RETRIES: z.coerce.number({ message: 'must be a number' }).int().min(0).max(20).default(5),
   REKEY_ROTATION_RETRY_BASE_MS: z.coerce.number({ message: 'must be a number' }).int().min(10).max(600_000).default(1_000),
   REKEY_ROTATION_MAX_CONSECUTIVE_FAILURES: z.coerce.number({ message: 'must be a number' }).int().min(1).max(1000).default(5),
@@ -100,8 +101,11 @@ export type Config = {
     leaseMs: number;
     verifyTimeoutMs: number;
     verifyInitialDelayMs: number;
+    /** Attempts working at once (Azure calls, database work), overall and per connection; waiting ones do not count. */
     maxConcurrency: number;
     maxConcurrencyPerConnection: number;
+    /** Attempts in flight at once, working or waiting (each waiting one holds a credential not verified yet). */
+    maxInFlight: number;
     transientRetries: number;
     retryBaseMs: number;
     /** Failed attempts in a row before automatic retries stop (circuit breaker). */
@@ -191,6 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       verifyInitialDelayMs: values.REKEY_ROTATION_VERIFY_INITIAL_DELAY_MS,
       maxConcurrency: values.REKEY_ROTATION_MAX_CONCURRENCY,
       maxConcurrencyPerConnection: values.REKEY_ROTATION_MAX_CONCURRENCY_PER_CONNECTION,
+      maxInFlight: values.REKEY_ROTATION_MAX_IN_FLIGHT,
       transientRetries: values.REKEY_ROTATION_TRANSIENT_RETRIES,
       retryBaseMs: values.REKEY_ROTATION_RETRY_BASE_MS,
       rotateWaitMs: values.REKEY_ROTATE_WAIT_MS,

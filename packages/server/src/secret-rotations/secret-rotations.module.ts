@@ -95,6 +95,7 @@ export function createSecretRotationsModule(deps: SecretRotationsModuleDeps) {
     pollIntervalMs: rotation.schedulerIntervalMs,
     maxConcurrentAttempts: rotation.maxConcurrency,
     maxConcurrentPerConnection: rotation.maxConcurrencyPerConnection,
+    maxAttemptsInFlight: rotation.maxInFlight,
     transientRetries: rotation.transientRetries,
     transientBaseDelayMs: rotation.retryBaseMs,
     maxConsecutiveFailures: rotation.maxConsecutiveFailures,

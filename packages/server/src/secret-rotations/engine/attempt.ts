@@ -5,6 +5,7 @@ import type { AttemptRow, EngineDeps, RotationRow } from './engine.types.js';
 import { failAttempt, LeaseLostError } from './attempt-failure.js';
 import { journalAttempt, queueRevocation } from './journal-writes.js';
 import { releaseLease, startHeartbeat, type Claim } from './lease.js';
+import { type AttemptSlot, unlimitedSlot } from './limiter.js';
 import { promote } from './promote.js';
 import { providerFor, type AnyRotationProvider } from './registry.js';
 import { AbortedError, withTransientRetries } from './retry.js';
@@ -31,16 +32,16 @@ async function loadAttempt(db: Kysely<Database>, id: string): Promise<AttemptRow
  * Runs (or resumes) one attempt from the step its journal records. Every step is written to the database
  * before the external call it leads to, so a crash at any point can be resumed by another worker.
  */
-export function runAttempt(deps: EngineDeps, claim: Claim): AttemptHandle {
+export function runAttempt(deps: EngineDeps, claim: Claim, slot: AttemptSlot = unlimitedSlot): AttemptHandle {
   let markPublished: (value: boolean) => void = () => undefined;
   const published = new Promise<boolean>((resolve) => {
     markPublished = resolve;
   });
-  const done = execute(deps, claim, () => markPublished(true)).finally(() => markPublished(false));
+  const done = execute(deps, claim, slot, () => markPublished(true)).finally(() => markPublished(false));
   return { published, done };
 }
 
-async function execute(deps: EngineDeps, claim: Claim, onPublished: () => void): Promise<AttemptOutcome> {
+async function execute(deps: EngineDeps, claim: Claim, slot: AttemptSlot, onPublished: () => void): Promise<AttemptOutcome> {
   const heartbeat = startHeartbeat(deps, claim.rotationId, claim.leaseOwner);
   // Released early when the first credential's verification goes on without the claim.
   let isLeaseReleased = false;
@@ -105,7 +106,7 @@ async function execute(deps: EngineDeps, claim: Claim, onPublished: () => void):
     const isFirstCredential = !slotExternalId(rotation, rotation.active_index as SlotIndex);
     if (attempt.step === 'issued' && !isFirstCredential) {
       ensureLease();
-      const waitedMs = await verifyUntilActive(deps, provider, connection, parameters, credential);
+      const waitedMs = await verifyUntilActive(deps, provider, connection, parameters, credential, slot);
       attempt = await journalAttempt(deps.db, attempt, { step: 'verified', verified_at: deps.clock.now(), verification_wait_ms: waitedMs });
       deps.onEvent?.({ type: 'rotation.verified', rotation: event, attemptId: attempt.id, details: { verificationWaitMs: waitedMs } });
     }
@@ -121,7 +122,7 @@ async function execute(deps: EngineDeps, claim: Claim, onPublished: () => void):
       heartbeat.stop();
       await releaseLease(deps, claim.rotationId, claim.leaseOwner);
       isLeaseReleased = true;
-      await verifyPublishedCredential(deps, provider, connection, rotation, attempt, credential);
+      await verifyPublishedCredential(deps, provider, connection, rotation, attempt, credential, slot);
       return { status: 'success' };
     }
     // Both at once: revoking the replaced credential, and looking for duplicates of this attempt's (a

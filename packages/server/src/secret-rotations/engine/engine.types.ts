@@ -63,8 +63,12 @@ export type RotationEngineSettings = {
   transientRetries: number;
   transientBaseDelayMs: number;
   pollIntervalMs: number;
+  /** Scheduled attempts working (Azure calls, database work) at once; waiting attempts do not count. */
   maxConcurrentAttempts: number;
+  /** The same, per connection (one tenant's Graph quota). */
   maxConcurrentPerConnection: number;
+  /** Scheduled attempts in flight, working or waiting: each waiting one holds a credential not verified yet. */
+  maxAttemptsInFlight: number;
   orphanSweepIntervalMs: number;
   /** Failed attempts in a row after which automatic retries stop (the rotation needs attention). */
   maxConsecutiveFailures: number;
@@ -82,6 +86,7 @@ export const defaultEngineSettings: Omit<RotationEngineSettings, 'workerId'> = {
   pollIntervalMs: 5_000,
   maxConcurrentAttempts: 8,
   maxConcurrentPerConnection: 4,
+  maxAttemptsInFlight: 64,
   orphanSweepIntervalMs: 60 * 60_000,
   maxConsecutiveFailures: 5,
 };

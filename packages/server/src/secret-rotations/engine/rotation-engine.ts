@@ -4,9 +4,9 @@ import { type AttemptHandle, runAttempt } from './attempt.js';
 import type { EngineDeps } from './engine.types.js';
 import { closeFinishedAttempts, sweepOrphans } from './housekeeping.js';
 import { attemptLeaseOwner, beginLeasedAttempt, type Claim, claimRotation, pendingLeaseOwner, releaseLease, transferLease } from './lease.js';
-import { createKeyedLimiter } from './limiter.js';
+import { type AttemptSlot, createRotationLimiter, unlimitedSlot } from './limiter.js';
 import { processPendingRevocations } from './revocations.js';
-import { connectionLimiterKey, type LeasedRotation, leaseClaimable, targetLimiterKey } from './scheduler-claims.js';
+import { type LeasedRotation, leaseClaimable } from './scheduler-claims.js';
 
 const schedulerActor = (orgId: string): Actor => ({ type: 'system', orgId, reason: 'scheduler' });
 
@@ -18,7 +18,13 @@ export type RotationEngine = ReturnType<typeof createRotationEngine>;
  * credentials. It runs without HTTP; main.ts starts it and the API calls `rotateNow`.
  */
 export function createRotationEngine(deps: EngineDeps) {
-  const limiter = createKeyedLimiter({ global: deps.settings.maxConcurrentAttempts, perConnection: deps.settings.maxConcurrentPerConnection });
+  const limiter = createRotationLimiter(
+    { working: deps.settings.maxConcurrentAttempts, perConnection: deps.settings.maxConcurrentPerConnection, inFlight: deps.settings.maxAttemptsInFlight },
+    () => {
+      // A slot or a place in flight just became free: fill it now rather than at the next tick.
+      if (timer) void pump();
+    },
+  );
   const inFlight = new Set<Promise<unknown>>();
   let timer: NodeJS.Timeout | undefined;
   let isTicking = false;
@@ -31,15 +37,10 @@ export function createRotationEngine(deps: EngineDeps) {
     return promise;
   }
 
-  function start(claim: Claim, release?: () => void): AttemptHandle {
-    const handle = runAttempt(deps, claim);
-    void track(
-      handle.done.finally(() => {
-        release?.();
-        // A slot (and maybe an application) just became free: fill it now rather than at the next tick.
-        if (timer) void pump();
-      }),
-    );
+  function start(claim: Claim, slot: AttemptSlot = unlimitedSlot): AttemptHandle {
+    const handle = runAttempt(deps, claim, slot);
+    // Releasing tells the limiter, which pumps if a new attempt fits now (rather than at the next tick).
+    void track(handle.done.finally(() => slot.release()));
     return handle;
   }
 
@@ -55,40 +56,38 @@ export function createRotationEngine(deps: EngineDeps) {
    * take their slots and start them. Returns whether the batch was full (more may be waiting).
    */
   async function claimAndStart(): Promise<boolean> {
-    const available = limiter.available();
-    if (available <= 0) return false;
-    const connectionRoom: Record<string, number> = {};
-    for (const [connectionId, count] of limiter.held(connectionLimiterKey(''))) connectionRoom[connectionId] = deps.settings.maxConcurrentPerConnection - count;
-    const leased = await leaseClaimable(deps, { limit: available, busyTargets: [...limiter.held(targetLimiterKey('')).keys()], connectionRoom });
+    const room = limiter.room();
+    if (room.total <= 0) return false;
+    const leased = await leaseClaimable(deps, { limit: room.total, busyTargets: room.busyTargets, connectionRoom: Object.fromEntries(room.byConnection) });
     const starts = leased.map(async (rotation) => {
-      const release = limiter.tryAcquire([connectionLimiterKey(rotation.connectionId), targetLimiterKey(rotation.target)]);
-      if (!release) {
-        // Only if something started meanwhile outside a pass; the next pass takes it.
+      const slot = limiter.tryAdmit(rotation.connectionId, rotation.target);
+      if (!slot) {
+        // A waiting attempt took the slot back meanwhile (they go first); the next pass takes this one.
         await releaseLease(deps, rotation.id, pendingLeaseOwner(deps));
         return false;
       }
-      return startLeased(rotation, release);
+      return startLeased(rotation, slot);
     });
     await Promise.all(starts);
-    return leased.length >= available;
+    return leased.length >= room.total;
   }
 
   /** Starts an attempt on a rotation this pass leased; on any problem gives the slot and the lease back. */
-  async function startLeased(rotation: LeasedRotation, release: () => void): Promise<boolean> {
+  async function startLeased(rotation: LeasedRotation, slot: AttemptSlot): Promise<boolean> {
     const pending = pendingLeaseOwner(deps);
     try {
       const claim = rotation.isAbandoned
         ? await resumableClaim(rotation)
         : await beginLeasedAttempt(deps, { rotationId: rotation.id, trigger: 'scheduled', actor: schedulerActor(rotation.orgId) });
       if (!claim) {
-        release();
+        slot.release();
         await releaseLease(deps, rotation.id, pending);
         return false;
       }
-      start(claim, release);
+      start(claim, slot);
       return true;
     } catch (error) {
-      release();
+      slot.release();
       await releaseLease(deps, rotation.id, pending).catch(() => undefined);
       deps.logger.error({ err: error, rotationId: rotation.id }, 'could not start a rotation attempt');
       return false;
@@ -112,7 +111,7 @@ export function createRotationEngine(deps: EngineDeps) {
           try {
             // A full batch may have left more behind, and a slot may be free again (an attempt that
             // could not start, say): go round once more.
-            if ((await claimAndStart()) && limiter.available() > 0) isPumpRequested = true;
+            if ((await claimAndStart()) && limiter.room().total > 0) isPumpRequested = true;
           } catch (error) {
             deps.logger.error({ err: error }, 'rotation claim pass failed');
           }
@@ -179,6 +178,8 @@ export function createRotationEngine(deps: EngineDeps) {
     /** Runs an attempt on a rotation that was claimed elsewhere (creation claims in its own transaction). */
     runClaimed: async (claim: Claim): Promise<AttemptHandle> => start(claim),
     tick,
+    /** Scheduled attempts working, in flight (working or waiting) and queued to resume work, right now. */
+    attemptCounts: () => limiter.counts(),
     sweepOrphans: () => sweepOrphans(deps),
     /** Starts the periodic scheduler (every process unless REKEY_WORKER=false). */
     startScheduler(): void {

@@ -5,9 +5,6 @@ import { pendingLeaseOwner } from './lease.js';
 /** A rotation a scheduler pass leased: due for an attempt, or left `rotating` by a worker that died. */
 export type LeasedRotation = { id: string; orgId: string; connectionId: string; target: string; isAbandoned: boolean };
 
-export const targetLimiterKey = (target: string): string => `app:${target}`;
-export const connectionLimiterKey = (connectionId: string): string => `connection:${connectionId}`;
-
 /**
  * Leases up to `limit` rotations for this worker's scheduler pass, in one statement, choosing only what
  * the process can start right away: at most one rotation per target (the external object a rotation
