@@ -31,9 +31,9 @@ export function spawnServer(env: Record<string, string>, args: string[] = []): S
   return spawnNode(['--import', 'tsx', mainTs, ...args], env);
 }
 
-/** Runs the bundled server exactly as `npm start` does. */
-export function spawnBundledServer(env: Record<string, string>): ServerProcess {
-  return spawnNode([bundledMain], env);
+/** Runs the bundled server exactly as `npm start` does (or a copy of the bundle's launcher, e.g. in a scratch directory). */
+export function spawnBundledServer(env: Record<string, string>, launcher = bundledMain): ServerProcess {
+  return spawnNode([launcher], env);
 }
 
 function spawnNode(argv: string[], env: Record<string, string>): ServerProcess {
