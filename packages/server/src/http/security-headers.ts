@@ -22,10 +22,16 @@ export function staticSecurityHeaders(options: HelmetOptions): Record<string, st
   return headers;
 }
 
-export function registerSecurityHeaders(app: FastifyInstance, options: HelmetOptions): void {
+/**
+ * Headers every response carries: the security headers and `x-request-id` (the id in the request's log lines).
+ * Set in one synchronous `onRequest` hook, so that error responses carry them too and no response waits for an
+ * asynchronous `onSend` hook (which made Fastify track each reply's stream until it finished).
+ */
+export function registerResponseHeaders(app: FastifyInstance, options: HelmetOptions): void {
   const headers = staticSecurityHeaders(options);
-  app.addHook('onRequest', (_request, reply, done) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.headers(headers);
+    reply.header('x-request-id', request.id);
     done();
   });
 }

@@ -1,4 +1,3 @@
-import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { foldersRoutes } from './folders.routes.js';
 import { importsRoutes } from './imports.routes.js';
@@ -60,9 +59,12 @@ export const secretsRoutes: FastifyPluginAsyncZod<{ secrets: SecretsService }> =
       });
       const body = listBody(listing);
       if (!body) return listing;
-      // Already-encoded JSON of a cached listing: sent as bytes, outside the typed (schema-checked) reply.
-      const bytesReply: FastifyReply = reply;
-      return bytesReply.type('application/json; charset=utf-8').send(body);
+      // Already-encoded JSON of a cached listing. Fastify sends a returned Buffer as it is, without the
+      // route's serializer; the type provider only knows the schema's type, hence the cast. Returning the
+      // bytes (rather than `reply.send(body)` and the reply) keeps Fastify from waiting on the reply as a
+      // thenable, which attached stream listeners to every response.
+      reply.type('application/json; charset=utf-8');
+      return body as unknown as typeof listing;
     },
   );
 
