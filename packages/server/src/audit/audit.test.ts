@@ -148,6 +148,20 @@ describe('queued audit events', () => {
     expect(rows.map((row) => new Date(row.created_at).toISOString())).toEqual(['2031-01-01T00:00:00.000Z', '2031-01-01T00:00:05.000Z']);
   });
 
+  it('writes a batch whose metadata holds characters jsonb refuses (NUL, unpaired surrogates), without losing its other events', async () => {
+    const audit = createAuditLog({ db: t.db, clock: { now: () => new Date() }, ids: randomIds, logger: createLogger({ level: 'silent' }) });
+    const org = await t.db.selectFrom('organizations').select('id').executeTakeFirstOrThrow();
+    const actor: Actor = { type: 'system', orgId: org.id, reason: 'odd' };
+    audit.enqueue({ actor, orgId: org.id, eventType: 'odd-read', metadata: { secretPath: 'a\u0000b', half: 'x\ud800y', literal: 'back\\u0000slash' } });
+    audit.enqueue({ actor, orgId: org.id, eventType: 'odd-read', metadata: { secretPath: '/fine' } });
+    await audit.flush();
+    const rows = await t.db.selectFrom('audit_logs').select('metadata').where('event_type', '=', 'odd-read').execute();
+    expect(rows.map((row) => row.metadata)).toEqual(
+      expect.arrayContaining([{ secretPath: 'a\ufffdb', half: 'x\ufffdy', literal: 'back\\u0000slash' }, { secretPath: '/fine' }]),
+    );
+    expect(rows).toHaveLength(2);
+  });
+
   it('writes queued events within about a second without an explicit flush', async () => {
     const audit = createAuditLog({ db: t.db, clock: { now: () => new Date() }, ids: randomIds, logger: createLogger({ level: 'silent' }) });
     const org = await t.db.selectFrom('organizations').select('id').executeTakeFirstOrThrow();
