@@ -8,7 +8,7 @@
 // Run after `npm run build`; BENCH_DURATION (seconds per run), BENCH_CONNECTIONS and BENCH_ROUNDS tune it.
 // BENCH_DATABASE_URL runs Rekey on that PostgreSQL server instead (a fresh database is created on it).
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -75,6 +75,15 @@ async function createBenchDatabase(adminUrl) {
   };
 }
 
+/** User and system CPU time of a process so far, in ms (Linux /proc; 0 elsewhere). */
+async function cpuMs(pid) {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  if (!stat) return { user: 0, system: 0 };
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const tick = 10; // USER_HZ is 100 on Linux
+  return { user: Number(fields[11]) * tick, system: Number(fields[12]) * tick };
+}
+
 function run(url, headers) {
   return new Promise((resolve, reject) => {
     autocannon({ url, headers, connections, duration }, (error, result) => (error ? reject(error) : resolve(result)));
@@ -115,11 +124,13 @@ try {
 
   const rows = [];
   for (let round = 1; round <= rounds; round++) {
-    for (const [name, url] of [
-      ['rekey', `${base}${listPath}`],
-      ['bare fastify', `http://127.0.0.1:${barePort}${listPath}`],
+    for (const [name, url, pid] of [
+      ['rekey', `${base}${listPath}`, server.child.pid],
+      ['bare fastify', `http://127.0.0.1:${barePort}${listPath}`, bare.pid],
     ]) {
+      const cpuBefore = await cpuMs(pid);
       const result = await run(url, headers);
+      const cpuAfter = await cpuMs(pid);
       const failed = result.non2xx + result.errors + result.timeouts;
       if (failed > 0) throw new Error(`${name}: ${failed} failed requests (non-2xx ${result.non2xx}, errors ${result.errors})`);
       rows.push({
@@ -129,6 +140,9 @@ try {
         'p50 (ms)': result.latency.p50,
         'p99 (ms)': result.latency.p99,
         requests: result.requests.total,
+        // CPU the server process spent per request (the load generator and PostgreSQL are separate processes).
+        'user µs/req': Math.round((1000 * (cpuAfter.user - cpuBefore.user)) / result.requests.total),
+        'system µs/req': Math.round((1000 * (cpuAfter.system - cpuBefore.system)) / result.requests.total),
       });
     }
   }
