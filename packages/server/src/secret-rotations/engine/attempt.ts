@@ -112,7 +112,10 @@ async function execute(deps: EngineDeps, claim: Claim, slot: AttemptSlot, onPubl
     }
     if (attempt.step === 'issued' || attempt.step === 'verified') {
       ensureLease();
-      ({ rotation, attempt } = await promote(deps, provider, rotation, attempt, credential, isFirstCredential, claim.leaseOwner));
+      // A first credential is verified after it is published, without the claim (below).
+      const releasesLease = isFirstCredential && attempt.verified_at === null;
+      ({ rotation, attempt } = await promote(deps, provider, rotation, attempt, credential, isFirstCredential, claim.leaseOwner, { releasesLease }));
+      isLeaseReleased = releasesLease;
       deps.onEvent?.({ type: 'rotation.promoted', rotation: event, attemptId: attempt.id });
     }
     onPublished();
@@ -120,7 +123,7 @@ async function execute(deps: EngineDeps, claim: Claim, slot: AttemptSlot, onPubl
       // The first credential is already published and nothing older exists to fall back on, so its
       // verification only reports: it holds no claim, and "rotate now" may start right away.
       heartbeat.stop();
-      await releaseLease(deps, claim.rotationId, claim.leaseOwner);
+      if (!isLeaseReleased) await releaseLease(deps, claim.rotationId, claim.leaseOwner);
       isLeaseReleased = true;
       await verifyPublishedCredential(deps, provider, connection, rotation, attempt, credential, slot);
       return { status: 'success' };

@@ -21,6 +21,7 @@ export async function promote(
   credential: Record<string, unknown>,
   isFirstCredential: boolean,
   leaseOwner: string,
+  options: { releasesLease?: boolean } = {},
 ): Promise<{ rotation: RotationRow; attempt: AttemptRow }> {
   const now = deps.clock.now();
   const actor = actorOf(attempt, rotation.org_id);
@@ -64,6 +65,9 @@ export async function promote(
         last_rotation_message: null,
         last_failure_category: null,
         updated_at: now,
+        // A first credential's verification goes on without the claim: giving the lease back in this
+        // transaction saves the attempt a round trip while it holds a working slot.
+        ...(options.releasesLease ? { lease_owner: null, lease_expires_at: null } : {}),
       })
       .where('id', '=', current.id)
       .returningAll()
