@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../test-support/test-app.js';
+import { bootstrap, createProject } from '../test-support/fixtures.js';
 
 describe('HTTP basics', () => {
   let t: TestApp;
@@ -52,15 +53,42 @@ describe('HTTP basics', () => {
     expect(response.json()).toMatchObject({ statusCode: 415, code: 'unsupported_media_type', error: 'UnsupportedMediaType' });
   });
 
-  it('sets security headers on every response, errors and cached reads included', async () => {
-    for (const url of ['/api/status', '/api/no-such-route', '/api/v3/secrets/raw?workspaceId=x&environment=dev']) {
-      const response = await t.app.inject({ method: 'GET', url });
+  it('sets the API security headers on every API response, errors and cached reads included', async () => {
+    const admin = await bootstrap(t);
+    const project = await createProject(t, admin.userToken, { slug: 'headers' });
+    const listUrl = `/api/v3/secrets/raw?workspaceId=${project.id}&environment=dev`;
+    const responses = [
+      await t.app.inject({ method: 'GET', url: '/api/status' }),
+      await t.app.inject({ method: 'GET', url: '/api/no-such-route' }),
+      await t.app.inject({ method: 'GET', url: listUrl }),
+      // The second read is answered from the read cache, as bytes.
+      await t.app.inject({ method: 'GET', url: listUrl, headers: { authorization: `Bearer ${admin.userToken}` } }),
+      await t.app.inject({ method: 'GET', url: listUrl, headers: { authorization: `Bearer ${admin.userToken}` } }),
+    ];
+    expect(responses.map((response) => response.statusCode)).toEqual([200, 404, 401, 200, 200]);
+    for (const [index, response] of responses.entries()) {
+      const url = `response ${index}`;
+      expect(response.headers['cache-control'], url).toBe('no-store');
+      expect(response.headers['content-security-policy'], url).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(response.headers['strict-transport-security'], url).toMatch(/max-age=\d+/);
       expect(response.headers['x-content-type-options'], url).toBe('nosniff');
-      expect(String(response.headers['content-security-policy']), url).toContain("default-src 'self'");
-      expect(String(response.headers['content-security-policy']), url).toContain("frame-ancestors 'none'");
+      expect(response.headers['x-frame-options'], url).toBe('DENY');
+      expect(response.headers['referrer-policy'], url).toBe('no-referrer');
+      expect(response.headers['x-powered-by'], url).toBeUndefined();
+      expect(response.headers['x-request-id'], url).toBeTruthy();
+    }
+  });
+
+  it("sets helmet's page headers on the dashboard and the API documentation", async () => {
+    for (const url of ['/', '/api/docs', '/api/docs/json']) {
+      const response = await t.app.inject({ method: 'GET', url });
+      expect(response.statusCode, url).toBeLessThan(400);
+      // The documentation pages carry swagger-ui's own content security policy.
+      expect(String(response.headers['content-security-policy']), url).toContain(url === '/' ? "frame-ancestors 'none'" : "default-src 'self'");
+      expect(response.headers['x-content-type-options'], url).toBe('nosniff');
       expect(response.headers['strict-transport-security'], url).toMatch(/max-age=\d+/);
       expect(response.headers['x-frame-options'], url).toBe('SAMEORIGIN');
-      expect(response.headers['x-powered-by'], url).toBeUndefined();
+      expect(response.headers['cache-control'], url).not.toBe('no-store');
     }
   });
 
