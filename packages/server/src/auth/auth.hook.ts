@@ -8,15 +8,33 @@ import type { Authenticator } from './authenticate.js';
  * `Authorization: Bearer <token>` (a user access token or a machine identity access token). Requests that match
  * no route are left to the 404 handler, which reveals nothing.
  */
+function bearerToken(header: string | undefined): string {
+  if (!header) throw unauthorized('Token missing');
+  const match = /^Bearer +(\S+) *$/i.exec(header);
+  if (!match?.[1]) throw unauthorized('Invalid authorization header: expected "Authorization: Bearer <token>"');
+  return match[1];
+}
+
 export function registerAuthentication(app: FastifyInstance, authenticator: Authenticator): void {
-  app.addHook('onRequest', async (request) => {
-    if (request.is404) return;
-    if (isPublicAccess(request.routeOptions.config.access)) return;
-    const header = request.headers.authorization;
-    if (!header) throw unauthorized('Token missing');
-    const match = /^Bearer +(\S+) *$/i.exec(header);
-    if (!match?.[1]) throw unauthorized('Invalid authorization header: expected "Authorization: Bearer <token>"');
-    request.actor = await authenticator.authenticate(match[1], request.ip);
+  // A callback hook rather than an async one: a caller whose token, session or token row is cached is
+  // answered without a promise (the hottest path, every secret read), everyone else through the database.
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (request.is404 || isPublicAccess(request.routeOptions.config.access)) return done();
+    let token: string;
+    try {
+      token = bearerToken(request.headers.authorization);
+      const cached = authenticator.authenticateFromCache(token, request.ip);
+      if (cached) {
+        request.actor = cached;
+        return done();
+      }
+    } catch (error) {
+      return done(error as Error);
+    }
+    authenticator.authenticate(token, request.ip).then((actor) => {
+      request.actor = actor;
+      done();
+    }, done);
   });
 
   // Rate-limit refusals carry the wait in their details; clients also get it as the standard Retry-After header.

@@ -13,6 +13,11 @@ export type Authenticator = {
    * takes effect at once; expiry, trusted IPs and use limits are checked on every request.
    */
   authenticate(token: string, clientIp: string): Promise<Actor>;
+  /**
+   * The same answer from what is cached, synchronously: the actor, or undefined when the database has to be
+   * asked (nothing cached, or a token with a use limit to count). Throws the same errors as `authenticate`.
+   */
+  authenticateFromCache(token: string, clientIp: string): Actor | undefined;
 };
 
 export function toOrgRole(role: string): OrgRole {
@@ -38,8 +43,15 @@ export function createAuthenticator(deps: { db: Db; tokens: TokenService; clock:
       .executeTakeFirst();
   }
 
+  type SessionRow = Awaited<ReturnType<typeof loadSession>>;
+  type IdentityTokenRow = Awaited<ReturnType<typeof loadIdentityToken>>;
+
   async function userActor(userId: string, sessionId: string, orgId: string): Promise<Actor> {
     const row = await sessions.through(`${userId}:${sessionId}:${orgId}`, () => loadSession(userId, sessionId, orgId));
+    return checkedUserActor(row, userId, sessionId, orgId);
+  }
+
+  function checkedUserActor(row: SessionRow, userId: string, sessionId: string, orgId: string): Actor {
     if (!row || row.revoked_at) throw unauthorized('Session has been revoked: sign in again');
     if (row.expires_at.getTime() <= clock.now().getTime()) throw unauthorized('Session expired: sign in again');
     if (!row.role || row.status !== 'accepted') throw unauthorized('You are no longer a member of this organization: sign in again');
@@ -71,6 +83,24 @@ export function createAuthenticator(deps: { db: Db; tokens: TokenService; clock:
 
   async function identityActor(identityId: string, tokenId: string, clientIp: string): Promise<Actor> {
     const row = await identityTokens.through(`${identityId}:${tokenId}`, () => loadIdentityToken(identityId, tokenId));
+    const actor = checkedIdentityActor(row, identityId, tokenId, clientIp);
+    if (row && row.num_uses_limit > 0) await countUse(tokenId, row.num_uses_limit);
+    return actor;
+  }
+
+  /** Counted atomically, so parallel requests cannot exceed the limit. */
+  async function countUse(tokenId: string, limit: number): Promise<void> {
+    const counted = await db
+      .updateTable('identity_access_tokens')
+      .set((eb) => ({ num_uses: eb('num_uses', '+', 1), last_used_at: clock.now() }))
+      .where('id', '=', tokenId)
+      .where((eb) => eb('num_uses', '<', eb.ref('num_uses_limit')))
+      .returning('num_uses')
+      .executeTakeFirst();
+    if (!counted) throw unauthorized(`Access token has reached its use limit of ${limit} uses; log in again`);
+  }
+
+  function checkedIdentityActor(row: IdentityTokenRow, identityId: string, tokenId: string, clientIp: string): Actor {
     if (!row) throw unauthorized('Access token is no longer valid: it was revoked or its machine identity was deleted');
     if (row.is_revoked) throw unauthorized('Access token has been revoked');
     const now = clock.now().getTime();
@@ -87,17 +117,6 @@ export function createAuthenticator(deps: { db: Db; tokens: TokenService; clock:
         throw unauthorized(`Access token cannot be used from IP address ${clientIp}: it is not in the identity's trusted IP ranges`);
       }
     }
-    if (row.num_uses_limit > 0) {
-      // Counted atomically, so parallel requests cannot exceed the limit.
-      const counted = await db
-        .updateTable('identity_access_tokens')
-        .set((eb) => ({ num_uses: eb('num_uses', '+', 1), last_used_at: clock.now() }))
-        .where('id', '=', tokenId)
-        .where((eb) => eb('num_uses', '<', eb.ref('num_uses_limit')))
-        .returning('num_uses')
-        .executeTakeFirst();
-      if (!counted) throw unauthorized(`Access token has reached its use limit of ${row.num_uses_limit} uses; log in again`);
-    }
     return { type: 'identity', identityId, name: row.name, orgId: row.org_id, orgRole: toOrgRole(row.org_role), tokenId };
   }
 
@@ -106,6 +125,18 @@ export function createAuthenticator(deps: { db: Db; tokens: TokenService; clock:
       const verified = await tokens.verify(token);
       if (verified.kind === 'user') return userActor(verified.userId, verified.sessionId, verified.orgId);
       return identityActor(verified.identityId, verified.tokenId, clientIp);
+    },
+
+    authenticateFromCache(token, clientIp) {
+      const verified = tokens.verifiedBefore(token);
+      if (!verified) return undefined;
+      if (verified.kind === 'user') {
+        const row = sessions.peek(`${verified.userId}:${verified.sessionId}:${verified.orgId}`);
+        return row === undefined ? undefined : checkedUserActor(row, verified.userId, verified.sessionId, verified.orgId);
+      }
+      const row = identityTokens.peek(`${verified.identityId}:${verified.tokenId}`);
+      if (row === undefined || (row && row.num_uses_limit > 0)) return undefined;
+      return checkedIdentityActor(row, verified.identityId, verified.tokenId, clientIp);
     },
   };
 }

@@ -22,6 +22,8 @@ export type TokenService = {
   signIdentityAccessToken(claims: { identityId: string; tokenId: string; issuedAt: Date; maxTtlSeconds: number }): Promise<string>;
   /** Checks signature and expiry only; callers check the session or token row in the database. */
   verify(token: string): Promise<VerifiedToken>;
+  /** What `verify` would answer for a token it verified before and that has not expired; otherwise undefined. */
+  verifiedBefore(token: string): VerifiedToken | undefined;
 };
 
 /** SHA-256 for high-entropy random tokens (refresh tokens, client secrets, invitation tokens). */
@@ -65,6 +67,11 @@ export function createTokenService(deps: { db: Db; rootKey: Buffer; clock: Clock
   const verified = new Map<string, { token: VerifiedToken; expiresAt: number | undefined }>();
   const maxVerified = 10_000;
 
+  function verifiedBefore(token: string): VerifiedToken | undefined {
+    const known = verified.get(token);
+    return known && (known.expiresAt === undefined || known.expiresAt > seconds(deps.clock.now())) ? known.token : undefined;
+  }
+
   return {
     async signUserAccessToken({ userId, sessionId, orgId }) {
       const now = seconds(deps.clock.now());
@@ -90,9 +97,11 @@ export function createTokenService(deps: { db: Db; rootKey: Buffer; clock: Clock
       return jwt.sign(await signingKey());
     },
 
+    verifiedBefore,
+
     async verify(token) {
-      const known = verified.get(token);
-      if (known && (known.expiresAt === undefined || known.expiresAt > seconds(deps.clock.now()))) return known.token;
+      const known = verifiedBefore(token);
+      if (known) return known;
       let payload: Record<string, unknown>;
       try {
         ({ payload } = await jwtVerify(token, await signingKey(), {

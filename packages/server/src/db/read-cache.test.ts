@@ -45,6 +45,25 @@ describe('read cache', () => {
     expect(await cache.through('r', load)).toEqual({ n: 4 });
   });
 
+  it('peeks only at a value that through() would return from the cache', async () => {
+    const feed = manualFeed();
+    const clock = createManualClock();
+    const cache = createReadCache<{ n: number }>({ feed, clock, ttlMs: 1_000, maxEntries: 10 });
+    expect(cache.peek('k')).toBeUndefined();
+    await cache.through('k', async () => ({ n: 1 }));
+    expect(cache.peek('k')).toEqual({ n: 1 });
+    feed.bump();
+    expect(cache.peek('k')).toBeUndefined();
+    await cache.through('k', async () => ({ n: 2 }));
+    clock.advance(1_001);
+    expect(cache.peek('k')).toBeUndefined();
+    await cache.through('k', async () => ({ n: 3 }));
+    feed.setLive(false);
+    expect(cache.peek('k')).toBeUndefined();
+    feed.setLive(true);
+    expect(cache.peek('k')).toBeUndefined();
+  });
+
   it('caches nothing while notifications are down, expires by age, stays bounded and freezes values', async () => {
     const feed = manualFeed();
     const clock = createManualClock();

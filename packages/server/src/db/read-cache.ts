@@ -11,6 +11,8 @@ import type { ChangeFeed } from './change-feed.js';
 export type ReadCache<V> = {
   /** The cached value for `key`, or `load()`'s result (cached when nothing changed while it ran). */
   through(key: string, load: () => Promise<V>): Promise<V>;
+  /** The cached value for `key` if there is a valid one, synchronously (for hot paths that skip a promise on hits). */
+  peek(key: string): V | undefined;
   clear(): void;
   readonly size: number;
 };
@@ -33,19 +35,35 @@ export function createReadCache<V>(options: {
   const entries = new Map<string, Entry<V>>();
   let seenGeneration: number | null = null;
 
+  /** The current generation, emptying the cache first when it moved on; null when nothing may be cached. */
+  function currentGeneration(): number | null {
+    const generation = feed?.generation() ?? null;
+    if (generation !== seenGeneration) {
+      // Every entry belongs to an older generation now: drop them (and their decrypted values) at once.
+      entries.clear();
+      seenGeneration = generation;
+    }
+    return ttlMs > 0 ? generation : null;
+  }
+
+  function validEntry(key: string, generation: number, now: number): Entry<V> | undefined {
+    const hit = entries.get(key);
+    if (hit && hit.generation === generation && hit.expiresAt > now) return hit;
+    if (hit) entries.delete(key);
+    return undefined;
+  }
+
   return {
+    peek(key) {
+      const generation = currentGeneration();
+      return generation === null ? undefined : validEntry(key, generation, clock.now().getTime())?.value;
+    },
     async through(key, load) {
-      const generation = feed?.generation() ?? null;
-      if (generation !== seenGeneration) {
-        // Every entry belongs to an older generation now: drop them (and their decrypted values) at once.
-        entries.clear();
-        seenGeneration = generation;
-      }
-      if (generation === null || ttlMs <= 0) return load();
+      const generation = currentGeneration();
+      if (generation === null) return load();
       const now = clock.now().getTime();
-      const hit = entries.get(key);
-      if (hit && hit.generation === generation && hit.expiresAt > now) return hit.value;
-      if (hit) entries.delete(key);
+      const hit = validEntry(key, generation, now);
+      if (hit) return hit.value;
       const value = await load();
       // Something committed while loading: the value may predate it, so it is returned but not kept.
       if (feed?.generation() !== generation) return value;

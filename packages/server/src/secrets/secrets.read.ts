@@ -187,18 +187,20 @@ export function createSecretReader(deps: SecretsDeps) {
     return { orgId: access.orgId, projectId: access.projectId, result };
   }
 
-  async function list(input: ListSecretsInput): Promise<ListSecretsResult> {
-    const shape = [
-      'projectId' in input.project ? `id:${input.project.projectId}` : `slug:${input.project.projectSlug}`,
-      input.environment,
-      input.secretPath,
-      input.recursive === true,
-      input.includeImports === true,
-      input.expandReferences === true,
-      input.viewSecretValue !== false,
-      input.tagSlugs ?? [],
-    ];
-    const { orgId, projectId, result } = await listings.through(`${actorCacheKey(input.actor)}:${JSON.stringify(shape)}`, () => loadList(input));
+  /** Everything about a list request that decides its answer, for the listing cache. */
+  function listingKey(input: ListSecretsInput): string {
+    const project = 'projectId' in input.project ? `id:${input.project.projectId}` : `slug:${input.project.projectSlug}`;
+    // Free-form parts are length-prefixed, so no value can pass for another part (cheaper than JSON per read).
+    const tags = input.tagSlugs ? input.tagSlugs.map((tag) => `${tag.length}:${tag}`).join('') : '';
+    return (
+      `${actorCacheKey(input.actor)}|${project.length}:${project}|${input.environment.length}:${input.environment}` +
+      `|${input.secretPath.length}:${input.secretPath}|${input.recursive === true ? 'r' : ''}${input.includeImports === true ? 'i' : ''}` +
+      `${input.expandReferences === true ? 'x' : ''}${input.viewSecretValue !== false ? 'v' : ''}|${tags}`
+    );
+  }
+
+  function auditListing(input: ListSecretsInput, listing: { orgId: string; projectId: string; result: ListSecretsResult }): ListSecretsResult {
+    const { orgId, projectId, result } = listing;
     audit.enqueue({
       actor: input.actor,
       orgId,
@@ -214,6 +216,16 @@ export function createSecretReader(deps: SecretsDeps) {
       ...(input.origin ? { origin: input.origin } : {}),
     });
     return result;
+  }
+
+  async function list(input: ListSecretsInput): Promise<ListSecretsResult> {
+    return auditListing(input, await listings.through(listingKey(input), () => loadList(input)));
+  }
+
+  /** `list`'s answer when it is cached (audited the same way), synchronously; undefined when it is not. */
+  function listFromCache(input: ListSecretsInput): ListSecretsResult | undefined {
+    const cached = listings.peek(listingKey(input));
+    return cached && auditListing(input, cached);
   }
 
   function pick(rows: SecretRow[], type: SecretType | undefined): SecretRow | undefined {
@@ -271,7 +283,7 @@ export function createSecretReader(deps: SecretsDeps) {
     return view;
   }
 
-  return { list, get };
+  return { list, listFromCache, get };
 }
 
 export type SecretReader = ReturnType<typeof createSecretReader>;

@@ -3,6 +3,9 @@ import { foldersRoutes } from './folders.routes.js';
 import { importsRoutes } from './imports.routes.js';
 import { cachedJsonBody, compiledSerializer } from './json-serializer.js';
 import { authenticated, callContext } from './route-context.js';
+import { requestOrigin } from '../audit/audit.types.js';
+import { requireActor } from '../auth/actor.js';
+import type { ListSecretsInput, ListSecretsResult } from './secrets.read.js';
 import {
   fieldsOf,
   projectRefOf,
@@ -43,11 +46,13 @@ export const secretsRoutes: FastifyPluginAsyncZod<{ secrets: SecretsService }> =
       serializerCompiler: compiledSerializer,
       config: authenticated,
     },
-    async (request, reply) => {
+    // Not async: a cached listing is answered without a promise; the first read of a listing waits for the database.
+    (request, reply) => {
       const query = request.query;
       const tagSlugs = query.tagSlugs?.split(',').map((slug) => slug.trim()).filter(Boolean);
-      const listing = await secrets.list({
-        ...callContext(request),
+      const input: ListSecretsInput = {
+        actor: requireActor(request),
+        origin: requestOrigin(request),
         project: projectRefOf(query),
         environment: query.environment,
         secretPath: query.secretPath,
@@ -55,16 +60,18 @@ export const secretsRoutes: FastifyPluginAsyncZod<{ secrets: SecretsService }> =
         includeImports: query.include_imports ?? false,
         expandReferences: query.expandSecretReferences ?? false,
         viewSecretValue: query.viewSecretValue ?? true,
-        ...(tagSlugs && tagSlugs.length > 0 ? { tagSlugs } : {}),
-      });
-      const body = listBody(listing);
-      if (!body) return listing;
-      // Already-encoded JSON of a cached listing. Fastify sends a returned Buffer as it is, without the
-      // route's serializer; the type provider only knows the schema's type, hence the cast. Returning the
-      // bytes (rather than `reply.send(body)` and the reply) keeps Fastify from waiting on the reply as a
-      // thenable, which attached stream listeners to every response.
-      reply.type('application/json; charset=utf-8');
-      return body as unknown as typeof listing;
+      };
+      if (tagSlugs && tagSlugs.length > 0) input.tagSlugs = tagSlugs;
+      const send = (listing: ListSecretsResult) => {
+        const body = listBody(listing);
+        if (!body) return listing;
+        // Already-encoded JSON of a cached listing. Fastify sends a returned Buffer as it is, without the
+        // route's serializer; the type provider only knows the schema's type, hence the cast.
+        reply.type('application/json; charset=utf-8');
+        return body as unknown as ListSecretsResult;
+      };
+      const cached = secrets.listFromCache(input);
+      return cached ? send(cached) : secrets.list(input).then(send);
     },
   );
 

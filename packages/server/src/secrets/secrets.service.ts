@@ -34,6 +34,7 @@ export function createSecretsService(deps: SecretsDeps) {
   const managed = createManagedSecrets(deps, ops);
   return {
     list: reader.list,
+    listFromCache: reader.listFromCache,
     get: reader.get,
     create: writer.create,
     update: writer.update,
