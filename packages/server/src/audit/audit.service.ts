@@ -5,7 +5,7 @@ import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
 import type { Ids } from '../lib/ids.js';
-import type { AuditEvent, AuditLog } from './audit.types.js';
+import type { AuditEvent, AuditLog, AuditTemplate } from './audit.types.js';
 
 const batchSize = 500;
 const flushIntervalMs = 1000;
@@ -16,10 +16,6 @@ export function actorMetadata(actor: Actor): Record<string, unknown> {
   return { reason: actor.reason };
 }
 
-/**
- * The append-only audit log. `record` writes within the caller's transaction (the event commits with the
- * change it describes); `enqueue` batches read events and writes them every second or every 100 events.
- */
 /** A queued read event, already in the shape of its row; `writeBatch` sends a whole queue as one JSON document. */
 type QueuedRow = {
   id: string;
@@ -54,8 +50,7 @@ function jsonbSafeString(_key: string, value: unknown): unknown {
 export function createAuditLog(deps: { db: Db; clock: Clock; ids: Ids; logger: FastifyBaseLogger }): AuditLog & {
   close(): Promise<void>;
 } {
-  // Each read event keeps the moment it happened; the batch is written later.
-  // Each event is kept as its JSON text: one flat string per event while it waits, rather than a small graph
+  // Each read event keeps the moment it happened; the batch is written later. Each is kept as its JSON text: one flat string per event while it waits, rather than a small graph
   // of objects for the garbage collector to copy at every young-generation collection under read load.
   let queue: string[] = [];
   let timer: NodeJS.Timeout | undefined;
@@ -138,15 +133,31 @@ export function createAuditLog(deps: { db: Db; clock: Clock; ids: Ids; logger: F
       await (trx ?? deps.db).insertInto('audit_logs').values(row(event, deps.clock.now())).execute();
     },
     enqueue(event) {
-      queue.push(JSON.stringify(queuedRow(event, deps.clock.now())));
-      if (queue.length >= batchSize) {
-        void flush();
-      } else if (!timer) {
-        timer = setTimeout(() => void flush(), flushIntervalMs);
-        timer.unref();
-      }
+      push(JSON.stringify(queuedRow(event, deps.clock.now())));
+    },
+    template(event) {
+      const { id: _id, created_at: _at, ip_address: _ip, user_agent: _agent, ...repeated } = queuedRow(event, deps.clock.now());
+      // The object's JSON without its braces: enqueueFromTemplate adds the fields that differ per event.
+      return JSON.stringify(repeated).slice(1, -1) as AuditTemplate;
+    },
+    enqueueFromTemplate(template, origin) {
+      // Ids and ISO times need no JSON escaping; the origin's strings do.
+      push(
+        `{"id":"${deps.ids.uuid()}","created_at":"${deps.clock.now().toISOString()}","ip_address":${JSON.stringify(origin?.ip ?? null)},` +
+          `"user_agent":${JSON.stringify(origin?.userAgent ?? null)},${template}}`,
+      );
     },
     flush,
     close: flush,
   };
+
+  function push(json: string): void {
+    queue.push(json);
+    if (queue.length >= batchSize) {
+      void flush();
+    } else if (!timer) {
+      timer = setTimeout(() => void flush(), flushIntervalMs);
+      timer.unref();
+    }
+  }
 }

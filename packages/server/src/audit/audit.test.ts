@@ -96,15 +96,16 @@ describe('audit log', () => {
 
 describe('queued audit events', () => {
   let t: TestApp;
+  let admin: Bootstrapped;
   beforeAll(async () => {
     t = await startTestApp();
+    admin = await bootstrap(t);
   });
   afterAll(async () => {
     await t.close();
   });
 
   it('batches enqueued events, writes them on flush, at 500 events and on close', async () => {
-    const admin = await bootstrap(t);
     const audit = createAuditLog({ db: t.db, clock: { now: () => new Date() }, ids: randomIds, logger: createLogger({ level: 'silent' }) });
     const actor: Actor = { type: 'system', orgId: admin.orgId, reason: 'test' };
     const count = async () =>
@@ -160,6 +161,37 @@ describe('queued audit events', () => {
       expect.arrayContaining([{ secretPath: 'a\ufffdb', half: 'x\ufffdy', literal: 'back\\u0000slash' }, { secretPath: '/fine' }]),
     );
     expect(rows).toHaveLength(2);
+  });
+
+  it('audits every secret listing read, the first from the database and the next from the cache, with its own origin and time', async () => {
+    const project = await createProject(t, admin.userToken, { name: 'Read audit' });
+    const reader = await createMachineIdentity(t, admin.userToken, { projectId: project.id, projectRole: 'viewer' });
+    const read = (ip: string, agent: string) =>
+      t.app.inject({
+        method: 'GET',
+        url: `/api/v3/secrets/raw?workspaceId=${project.id}&environment=dev&secretPath=/`,
+        headers: { ...authHeader(reader.accessToken), 'user-agent': agent },
+        remoteAddress: ip,
+      });
+    expect((await read('127.0.0.1', 'first/1.0')).statusCode).toBe(200);
+    expect((await read('127.0.0.1', 'second "quoted"/2.0')).statusCode).toBe(200);
+    const load = () => t.db.selectFrom('audit_logs').selectAll().where('event_type', '=', 'get-secrets').where('project_id', '=', project.id).orderBy('created_at').execute();
+    const deadline = Date.now() + 3_000;
+    while ((await load()).length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const rows = await load();
+    expect(rows).toHaveLength(2);
+    const expected = {
+      org_id: admin.orgId,
+      actor_type: 'identity',
+      actor_id: reader.identityId,
+      actor_metadata: { identityId: reader.identityId, name: reader.name },
+      metadata: { environment: 'dev', secretPath: '/', recursive: false, numberOfSecrets: 0 },
+      ip_address: '127.0.0.1',
+      resource_type: null,
+    };
+    expect(rows[0]).toMatchObject({ ...expected, user_agent: 'first/1.0' });
+    expect(rows[1]).toMatchObject({ ...expected, user_agent: 'second "quoted"/2.0' });
+    expect(rows[0]?.id).not.toBe(rows[1]?.id);
   });
 
   it('writes queued events within about a second without an explicit flush', async () => {

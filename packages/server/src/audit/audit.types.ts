@@ -27,11 +27,21 @@ export type AuditEvent = {
   origin?: RequestOrigin;
 };
 
+/** An event's repeated parts, encoded by `AuditLog.template`. */
+export type AuditTemplate = string & { readonly __brand: 'AuditTemplate' };
+
 export type AuditLog = {
   /** Writes the event now; pass the transaction so the event commits (or rolls back) with the change. */
   record(event: AuditEvent, trx?: Kysely<Database>): Promise<void>;
   /** Queues a read event; queued events are written in batches so auditing stays off the read path. */
   enqueue(event: AuditEvent): void;
+  /**
+   * Encodes the parts of an event that repeat from read to read (who, what, where; not its time or origin)
+   * once, for a hot read path to queue the same event many times with `enqueueFromTemplate`.
+   */
+  template(event: Omit<AuditEvent, 'origin'>): AuditTemplate;
+  /** Queues the template's event, with its own id, the current time and this origin. */
+  enqueueFromTemplate(template: AuditTemplate, origin: RequestOrigin | undefined): void;
   /** Writes everything queued (called on shutdown and by tests). */
   flush(): Promise<void>;
 };

@@ -1,3 +1,4 @@
+import { recordingAuditLog } from '../test-support/recording-audit.js';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../auth/actor.js';
@@ -66,7 +67,7 @@ describe('projects, environments and memberships', () => {
     const clash = await t.app.inject({ method: 'PATCH', url: `${base}/${qa}`, headers: as(admin.userToken), payload: { slug: 'dev' } });
     expect(clash.statusCode).toBe(409);
 
-    const projects = createProjectsService({ db: t.db, clock: { now: () => new Date() }, ids: { uuid: () => '', token: () => '' }, audit: { record: async () => {}, enqueue: () => {}, flush: async () => {} }, permissions: createPermissionService({ db: t.db }) });
+    const projects = createProjectsService({ db: t.db, clock: { now: () => new Date() }, ids: { uuid: () => '', token: () => '' }, audit: recordingAuditLog([]), permissions: createPermissionService({ db: t.db }) });
     expect(await projects.findEnvironment(project.id, 'quality')).toMatchObject({ id: qa, name: 'Quality' });
     await expect(projects.findEnvironment(project.id, 'nope')).rejects.toThrow("Environment 'nope' not found in this project (this project has: dev, staging, prod, quality)");
     expect((await projects.listEnvironments(project.id)).map((e) => e.slug)).toEqual(['dev', 'staging', 'prod', 'quality']);

@@ -1,3 +1,4 @@
+import type { AuditTemplate } from '../audit/audit.types.js';
 import { actorCacheKey } from '../auth/actor.js';
 import { noReadCaches } from '../db/read-cache.js';
 import { notFound } from '../http/errors.js';
@@ -62,6 +63,9 @@ export type GetSecretInput = CallContext &
 
 type ImportLocation = SecretLocation & { folderId: string };
 
+/** A listing as cached per actor and request shape, with its read event encoded once (audit.types.ts). */
+type Listing = { result: ListSecretsResult; auditTemplate: AuditTemplate };
+
 function locationKey(environment: string, path: string): string {
   return `${environment}\u0000${path}`;
 }
@@ -70,7 +74,7 @@ export function createSecretReader(deps: SecretsDeps) {
   const { db, keyring, audit } = deps;
   // Decrypted listings, per actor and request shape, until a committed change to secrets, folders,
   // imports, tags, memberships or roles (db/read-cache.ts). Bounded: a listing can hold many values.
-  const listings = (deps.caches ?? noReadCaches).create<{ orgId: string; projectId: string; result: ListSecretsResult }>(1_000);
+  const listings = (deps.caches ?? noReadCaches).create<Listing>(1_000);
 
   /** Reference expansion for one request, reusing rows the request already loaded. */
   function expanderFor(access: ProjectAccess, ownerId: string | null, loaded: SecretRow[]): ReferenceExpander {
@@ -130,7 +134,7 @@ export function createSecretReader(deps: SecretsDeps) {
   }
 
   /** The listing and the project it belongs to; `list` caches it per actor and request shape. */
-  async function loadList(input: ListSecretsInput): Promise<{ orgId: string; projectId: string; result: ListSecretsResult }> {
+  async function loadList(input: ListSecretsInput): Promise<Listing> {
     const ownerId = ownerOf(input.actor)?.id ?? null;
     const scope = (projectId: string) => ({
       projectId,
@@ -184,7 +188,20 @@ export function createSecretReader(deps: SecretsDeps) {
         });
       }
     }
-    return { orgId: access.orgId, projectId: access.projectId, result };
+    const auditTemplate = audit.template({
+      actor: input.actor,
+      orgId: access.orgId,
+      projectId: access.projectId,
+      eventType: 'get-secrets',
+      metadata: {
+        environment: input.environment,
+        secretPath: input.secretPath,
+        recursive: input.recursive === true,
+        numberOfSecrets: result.secrets.length,
+        ...(result.imports ? { numberOfImports: result.imports.length } : {}),
+      },
+    });
+    return { result, auditTemplate };
   }
 
   /** Everything about a list request that decides its answer, for the listing cache. */
@@ -199,23 +216,9 @@ export function createSecretReader(deps: SecretsDeps) {
     );
   }
 
-  function auditListing(input: ListSecretsInput, listing: { orgId: string; projectId: string; result: ListSecretsResult }): ListSecretsResult {
-    const { orgId, projectId, result } = listing;
-    audit.enqueue({
-      actor: input.actor,
-      orgId,
-      projectId,
-      eventType: 'get-secrets',
-      metadata: {
-        environment: input.environment,
-        secretPath: input.secretPath,
-        recursive: input.recursive === true,
-        numberOfSecrets: result.secrets.length,
-        ...(result.imports ? { numberOfImports: result.imports.length } : {}),
-      },
-      ...(input.origin ? { origin: input.origin } : {}),
-    });
-    return result;
+  function auditListing(input: ListSecretsInput, listing: Listing): ListSecretsResult {
+    audit.enqueueFromTemplate(listing.auditTemplate, input.origin);
+    return listing.result;
   }
 
   async function list(input: ListSecretsInput): Promise<ListSecretsResult> {

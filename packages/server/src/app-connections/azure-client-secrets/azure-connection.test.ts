@@ -1,3 +1,4 @@
+import { recordingAuditLog } from '../../test-support/recording-audit.js';
 import { randomUUID } from 'node:crypto';
 import type { RunningEmulator } from 'entra-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,11 +22,7 @@ describe('resolveAzureConnection', () => {
   let tenant: AzureTenantFixture;
   let service: AppConnectionsService;
   const events: AuditEvent[] = [];
-  const audit: AuditLog = {
-    record: async (event) => void events.push(event),
-    enqueue: (event) => void events.push(event),
-    flush: async () => undefined,
-  };
+  const audit: AuditLog = recordingAuditLog(events);
   const orgs = { a: randomUUID(), b: randomUUID() };
   const actorIn = (orgId: string): Actor => ({ type: 'system', orgId, reason: 'test' });
   const caller = (orgId: string) => ({ actor: actorIn(orgId), origin: { ip: null, userAgent: null } });

@@ -1,3 +1,4 @@
+import { recordingAuditLog } from '../../test-support/recording-audit.js';
 import { randomBytes } from 'node:crypto';
 import type { AuditEvent, AuditLog } from '../../audit/audit.types.js';
 import type { Actor } from '../../auth/actor.js';
@@ -79,15 +80,7 @@ export async function startServiceHarness(): Promise<ServiceHarness> {
     },
   };
   const events: AuditEvent[] = [];
-  const audit: AuditLog = {
-    record: async (event) => {
-      events.push(event);
-    },
-    enqueue: (event) => {
-      events.push(event);
-    },
-    flush: async () => undefined,
-  };
+  const audit: AuditLog = recordingAuditLog(events);
   const secrets = createSecretsService({ db, keyring, clock: systemClock, ids: randomIds, audit, permissions });
   return {
     db,
