@@ -173,7 +173,8 @@ describe('queued audit events', () => {
         headers: { ...authHeader(reader.accessToken), 'user-agent': agent },
         remoteAddress: ip,
       });
-    expect((await read('127.0.0.1', 'first/1.0')).statusCode).toBe(200);
+    const first = await read('127.0.0.1', 'first/1.0');
+    expect(first.statusCode).toBe(200);
     expect((await read('127.0.0.1', 'second "quoted"/2.0')).statusCode).toBe(200);
     const load = () => t.db.selectFrom('audit_logs').selectAll().where('event_type', '=', 'get-secrets').where('project_id', '=', project.id).orderBy('created_at').execute();
     const deadline = Date.now() + 3_000;

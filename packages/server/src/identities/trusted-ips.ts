@@ -28,23 +28,28 @@ export function formatTrustedIp(entry: TrustedIp): string {
   return entry.prefix === undefined ? entry.ipAddress : `${entry.ipAddress}/${entry.prefix}`;
 }
 
-// Every request with a machine identity token asks; the answer for an address and a set of ranges never
-// changes, so the few combinations a deployment sees are remembered (bounded).
-const answers = new Map<string, boolean>();
+// Every request with a machine identity token asks, with the ranges of a cached token row (the same array
+// while the row is cached); the answer for an address and a set of ranges never changes, so it is remembered
+// per array (bounded), and goes when the array does.
+const answersByRanges = new WeakMap<readonly TrustedIp[], Map<string, boolean>>();
 
 /** Whether a client address falls in one of the ranges; IPv4-mapped IPv6 addresses count as IPv4. */
-export function isIpTrusted(clientIp: string, ranges: TrustedIp[]): boolean {
-  const key = `${clientIp} ${ranges.map(formatTrustedIp).join(',')}`;
-  let answer = answers.get(key);
+export function isIpTrusted(clientIp: string, ranges: readonly TrustedIp[]): boolean {
+  let answers = answersByRanges.get(ranges);
+  if (!answers) {
+    answers = new Map();
+    answersByRanges.set(ranges, answers);
+  }
+  let answer = answers.get(clientIp);
   if (answer === undefined) {
     answer = matchesAnyRange(clientIp, ranges);
-    if (answers.size >= 10_000) answers.clear();
-    answers.set(key, answer);
+    if (answers.size >= 1_000) answers.clear();
+    answers.set(clientIp, answer);
   }
   return answer;
 }
 
-function matchesAnyRange(clientIp: string, ranges: TrustedIp[]): boolean {
+function matchesAnyRange(clientIp: string, ranges: readonly TrustedIp[]): boolean {
   let client: ipaddr.IPv4 | ipaddr.IPv6;
   try {
     client = ipaddr.process(clientIp);
