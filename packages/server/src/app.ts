@@ -16,6 +16,7 @@ import { defaultWebDir, registerDashboard } from './http/dashboard.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { type Logger, lazyRequestLogger } from './http/logger.js';
 import { registerOpenApi } from './http/openapi.js';
+import { rememberingQueryValidation } from './http/query-validation.js';
 import { registerResponseHeaders } from './http/security-headers.js';
 import type { Clock } from './lib/clock.js';
 import type { Ids } from './lib/ids.js';
@@ -77,7 +78,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // First, so that every route after it is recorded with its access declaration.
   trackRouteAccess(app);
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(rememberingQueryValidation(validatorCompiler));
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
   registerResponseHeaders(app, {

@@ -5,6 +5,7 @@ import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
 import type { Ids } from '../lib/ids.js';
+import { type AuditBatch, createAuditBatch, jsonbJson } from './audit-batch.js';
 import type { AuditEvent, AuditLog, AuditTemplate, RequestOrigin } from './audit.types.js';
 
 const batchSize = 500;
@@ -16,40 +17,6 @@ export function actorMetadata(actor: Actor): Record<string, unknown> {
   return { reason: actor.reason };
 }
 
-/** A queued read event, already in the shape of its row; `writeBatch` sends a whole queue as one JSON document. */
-type QueuedRow = {
-  id: string;
-  org_id: string;
-  project_id: string | null;
-  actor_type: string;
-  actor_id: string;
-  actor_metadata: Record<string, unknown>;
-  event_type: string;
-  resource_type: string | null;
-  resource_id: string | null;
-  metadata: Record<string, unknown>;
-  ip_address: string | null;
-  user_agent: string | null;
-  /** Milliseconds since the epoch: exact, and cheaper to write than an ISO string on every read. */
-  created_at_ms: number;
-};
-
-// PostgreSQL's jsonb refuses \u0000 and unpaired surrogates, which JSON.stringify writes as escapes. (A JSON
-// escaped backslash followed by "u0000" matches too; that only costs a needless second pass.)
-const jsonbUnsafeEscape = /\\u(?:0000|d[89a-f])/i;
-
-const nulOrUnpairedSurrogate = /\0|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-
-function jsonbSafeString(_key: string, value: unknown): unknown {
-  return typeof value === 'string' ? value.replace(nulOrUnpairedSurrogate, '\ufffd') : value;
-}
-
-/** JSON that PostgreSQL's jsonb accepts: the characters it refuses become U+FFFD (checked once per event or template). */
-function jsonbJson(value: unknown): string {
-  const json = JSON.stringify(value);
-  return jsonbUnsafeEscape.test(json) ? JSON.stringify(value, jsonbSafeString) : json;
-}
-
 /**
  * The append-only audit log. `record` writes within the caller's transaction (the event commits with the
  * change it describes); `enqueue` batches read events and writes them every second or every 500 events.
@@ -57,13 +24,10 @@ function jsonbJson(value: unknown): string {
 export function createAuditLog(deps: { db: Db; clock: Clock; ids: Ids; logger: FastifyBaseLogger }): AuditLog & {
   close(): Promise<void>;
 } {
-  // Each read event keeps the moment it happened; the batch is written later. Each is kept as its JSON text: one flat string per event while it waits, rather than a small graph
-  // of objects for the garbage collector to copy at every young-generation collection under read load.
-  let queue: string[] = [];
+  // Each read event keeps the moment it happened; the batch is written later.
+  let queue = createAuditBatch();
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<void> = Promise.resolve();
-  // A client reads again and again from the same address with the same user agent: their JSON is remembered.
-  let lastOrigin = { ip: '', userAgent: '', json: '"ip_address":"","user_agent":""' };
 
   function row(event: AuditEvent, createdAt: Date) {
     const ref = actorRef(event.actor);
@@ -84,10 +48,10 @@ export function createAuditLog(deps: { db: Db; clock: Clock; ids: Ids; logger: F
     };
   }
 
-  function queuedRow(event: AuditEvent, createdAt: Date): QueuedRow {
+  /** Everything about an event but its id, time and origin, as the JSON object `writeBatch` reads. */
+  function templateOf(event: Omit<AuditEvent, 'origin'>): AuditTemplate {
     const ref = actorRef(event.actor);
-    return {
-      id: deps.ids.uuid(),
+    return jsonbJson({
       org_id: event.orgId,
       project_id: event.projectId ?? null,
       actor_type: ref.type,
@@ -97,31 +61,23 @@ export function createAuditLog(deps: { db: Db; clock: Clock; ids: Ids; logger: F
       resource_type: event.resourceType ?? null,
       resource_id: event.resourceId ?? null,
       metadata: event.metadata ?? {},
-      ip_address: event.origin?.ip ?? null,
-      user_agent: event.origin?.userAgent ?? null,
-      created_at_ms: createdAt.getTime(),
-    };
+    }) as AuditTemplate;
   }
 
-  /**
-   * One statement with one parameter: the batch as a JSON array that PostgreSQL turns into rows. Encoding it
-   * is one native JSON.stringify; the earlier array-per-column form spent more time escaping PostgreSQL array
-   * literals in JavaScript than the rest of a cached read (bench/RESULTS.md).
-   */
-  async function writeBatch(rows: string[]): Promise<void> {
-    if (rows.length === 0) return;
-    const json = `[${rows.join(',')}]`;
+  /** One statement: four arrays with a value per event, and the batch's distinct templates and origins. */
+  async function writeBatch(batch: AuditBatch): Promise<void> {
+    if (batch.size === 0) return;
+    const p = batch.parameters();
     try {
       await sql`insert into audit_logs
           (id, org_id, project_id, actor_type, actor_id, actor_metadata, event_type, resource_type, resource_id, metadata, ip_address, user_agent, created_at)
-        select id, org_id, project_id, actor_type, actor_id, actor_metadata, event_type, resource_type, resource_id, metadata,
-          ip_address, user_agent, timestamptz 'epoch' + created_at_ms * interval '1 millisecond'
-        from jsonb_to_recordset(${json}::jsonb) as r(
-          id uuid, org_id uuid, project_id uuid, actor_type text, actor_id text, actor_metadata jsonb, event_type text,
-          resource_type text, resource_id text, metadata jsonb, ip_address text, user_agent text, created_at_ms bigint
-        )`.execute(deps.db);
+        select e.id, (t ->> 'org_id')::uuid, (t ->> 'project_id')::uuid, t ->> 'actor_type', t ->> 'actor_id', t -> 'actor_metadata',
+          t ->> 'event_type', t ->> 'resource_type', t ->> 'resource_id', t -> 'metadata', o ->> 0, o ->> 1,
+          timestamptz 'epoch' + e.at_ms * interval '1 millisecond'
+        from unnest(${p.ids}::uuid[], ${p.times}::bigint[], ${p.templates}::int[], ${p.origins}::int[]) as e(id, at_ms, template, origin)
+          cross join lateral (select ${p.templateJson}::jsonb -> e.template as t, ${p.originJson}::jsonb -> e.origin as o) as parts`.execute(deps.db);
     } catch (error) {
-      deps.logger.error({ err: error, events: rows.length }, 'could not write queued audit events');
+      deps.logger.error({ err: error, events: batch.size }, 'could not write queued audit events');
     }
   }
 
@@ -130,49 +86,31 @@ export function createAuditLog(deps: { db: Db; clock: Clock; ids: Ids; logger: F
       clearTimeout(timer);
       timer = undefined;
     }
-    const rows = queue;
-    queue = [];
+    const batch = queue;
+    queue = createAuditBatch();
     // Chain so that concurrent flushes finish in order and `await flush()` covers earlier batches too.
-    inFlight = inFlight.then(() => writeBatch(rows));
+    inFlight = inFlight.then(() => writeBatch(batch));
     return inFlight;
   }
 
-  return {
-    async record(event, trx?: Kysely<Database>) {
-      await (trx ?? deps.db).insertInto('audit_logs').values(row(event, deps.clock.now())).execute();
-    },
-    enqueue(event) {
-      push(jsonbJson(queuedRow(event, deps.clock.now())));
-    },
-    template(event) {
-      const { id: _id, created_at_ms: _at, ip_address: _ip, user_agent: _agent, ...repeated } = queuedRow(event, deps.clock.now());
-      // The object's JSON without its braces: enqueueFromTemplate adds the fields that differ per event.
-      return jsonbJson(repeated).slice(1, -1) as AuditTemplate;
-    },
-    enqueueFromTemplate(template, origin) {
-      // Ids and numbers need no JSON escaping.
-      push(`{"id":"${deps.ids.uuid()}","created_at_ms":${deps.clock.now().getTime()},${originJson(origin)},${template}}`);
-    },
-    flush,
-    close: flush,
-  };
-
-  function originJson(origin: RequestOrigin | undefined): string {
-    const ip = origin?.ip ?? null;
-    const userAgent = origin?.userAgent ?? null;
-    if (ip === lastOrigin.ip && userAgent === lastOrigin.userAgent) return lastOrigin.json;
-    const json = jsonbJson({ ip_address: ip, user_agent: userAgent }).slice(1, -1);
-    if (ip !== null && userAgent !== null) lastOrigin = { ip, userAgent, json };
-    return json;
-  }
-
-  function push(json: string): void {
-    queue.push(json);
-    if (queue.length >= batchSize) {
+  function enqueueFromTemplate(template: AuditTemplate, origin: RequestOrigin | undefined): void {
+    queue.add(deps.ids.uuid(), deps.clock.now().getTime(), template, origin);
+    if (queue.size >= batchSize) {
       void flush();
     } else if (!timer) {
       timer = setTimeout(() => void flush(), flushIntervalMs);
       timer.unref();
     }
   }
+
+  return {
+    async record(event, trx?: Kysely<Database>) {
+      await (trx ?? deps.db).insertInto('audit_logs').values(row(event, deps.clock.now())).execute();
+    },
+    enqueue: (event) => enqueueFromTemplate(templateOf(event), event.origin),
+    template: templateOf,
+    enqueueFromTemplate,
+    flush,
+    close: flush,
+  };
 }
