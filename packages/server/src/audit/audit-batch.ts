@@ -1,18 +1,23 @@
 import type { RequestOrigin } from './audit.types.js';
 
 /**
- * Queued read events, column by column. Under read load one identity reads the same folder from the same
- * client over and over, so a batch keeps each distinct template (who, what, where: everything but time and
- * origin, as JSON) and each distinct origin once, and per event only its id, time and two indexes. Nothing per
- * event is an object for the garbage collector, and PostgreSQL parses each template once per batch instead of
- * a JSON document per event (measured: ~32 → ~20 µs of PostgreSQL CPU per read; bench/RESULTS.md).
+ * Queued read events, coalesced without loss. Under read load one caller reads the same folder from the same
+ * client over and over (a service polling its secrets); a row per read made the audit insert the largest cost of
+ * a cached read (bench/RESULTS.md) and millions of identical rows a day. So within a batch, the reads of one
+ * template (who, what, where: everything but time and origin) from one origin become one event: its time is the
+ * first read's, and when there was more than one read its metadata says how many (`reads`) and when each
+ * happened (`readOffsetsMs`, milliseconds after the event's time). Every read is still recorded.
  */
 export type AuditBatch = {
+  /** Events (rows) so far; a read that joins an existing event adds none. */
   readonly size: number;
-  add(id: string, atMs: number, templateJson: string, origin: RequestOrigin | undefined): void;
-  /** The statement's parameters: PostgreSQL array literals and two JSON arrays. */
-  parameters(): { ids: string; times: string; templates: string; origins: string; templateJson: string; originJson: string };
+  add(atMs: number, templateJson: string, origin: RequestOrigin | undefined): void;
+  /** The statement's parameters: PostgreSQL array literals and JSON arrays, one element per event. */
+  parameters(newId: () => string): { ids: string; times: string; templates: string; origins: string; offsets: string; templateJson: string; originJson: string };
 };
+
+/** An event stops taking reads at this many; the next read starts a new one. */
+export const maxReadsPerEvent = 1_000;
 
 // PostgreSQL's jsonb refuses \u0000 and unpaired surrogates, which JSON.stringify writes as escapes. (A JSON
 // escaped backslash followed by "u0000" matches too; that only costs a needless second pass.)
@@ -29,54 +34,69 @@ export function jsonbJson(value: unknown): string {
   return jsonbUnsafeEscape.test(json) ? JSON.stringify(value, jsonbSafeString) : json;
 }
 
+type QueuedEvent = { template: number; origin: number; firstMs: number; offsets: number[] };
+
 export function createAuditBatch(): AuditBatch {
-  const ids: string[] = [];
-  const times: number[] = [];
-  const templates: number[] = [];
-  const origins: number[] = [];
+  const events: QueuedEvent[] = [];
   const templateJson: string[] = [];
   const templateIndex = new Map<string, number>();
   const originJson: string[] = [];
   const originIndex = new Map<string, number>();
-  // The last origin's index, so that a client reading again and again costs no key and no lookup.
-  let last = { ip: null as string | null, userAgent: null as string | null, index: -1 };
+  /** The open event of each template and origin, keyed `template:origin`. */
+  const openEvents = new Map<string, QueuedEvent>();
+  // The last origin and event, so that a client reading again and again costs no key and no lookup.
+  let lastOrigin = { ip: null as string | null, userAgent: null as string | null, index: -1 };
+  let lastEvent: QueuedEvent | undefined;
 
   function indexOfOrigin(origin: RequestOrigin | undefined): number {
     const ip = origin?.ip ?? null;
     const userAgent = origin?.userAgent ?? null;
-    if (last.index >= 0 && ip === last.ip && userAgent === last.userAgent) return last.index;
+    if (lastOrigin.index >= 0 && ip === lastOrigin.ip && userAgent === lastOrigin.userAgent) return lastOrigin.index;
     const json = jsonbJson([ip, userAgent]);
     let index = originIndex.get(json);
     if (index === undefined) {
       index = originJson.push(json) - 1;
       originIndex.set(json, index);
     }
-    last = { ip, userAgent, index };
+    lastOrigin = { ip, userAgent, index };
+    return index;
+  }
+
+  function indexOfTemplate(template: string): number {
+    let index = templateIndex.get(template);
+    if (index === undefined) {
+      index = templateJson.push(template) - 1;
+      templateIndex.set(template, index);
+    }
     return index;
   }
 
   return {
     get size() {
-      return ids.length;
+      return events.length;
     },
-    add(id, atMs, template, origin) {
-      let index = templateIndex.get(template);
-      if (index === undefined) {
-        index = templateJson.push(template) - 1;
-        templateIndex.set(template, index);
+    add(atMs, template, origin) {
+      const templateAt = indexOfTemplate(template);
+      const originAt = indexOfOrigin(origin);
+      let event = lastEvent?.template === templateAt && lastEvent.origin === originAt ? lastEvent : openEvents.get(`${templateAt}:${originAt}`);
+      if (event && event.offsets.length < maxReadsPerEvent) {
+        // Times from the clock never go backwards by much; an offset below zero would only say "at the same time".
+        event.offsets.push(Math.max(0, atMs - event.firstMs));
+      } else {
+        event = { template: templateAt, origin: originAt, firstMs: atMs, offsets: [0] };
+        events.push(event);
+        openEvents.set(`${templateAt}:${originAt}`, event);
       }
-      ids.push(id);
-      times.push(atMs);
-      templates.push(index);
-      origins.push(indexOfOrigin(origin));
+      lastEvent = event;
     },
-    parameters() {
+    parameters(newId) {
       // Ids are uuids and the rest are integers: none needs quoting inside an array literal.
       return {
-        ids: `{${ids.join(',')}}`,
-        times: `{${times.join(',')}}`,
-        templates: `{${templates.join(',')}}`,
-        origins: `{${origins.join(',')}}`,
+        ids: `{${events.map(() => newId()).join(',')}}`,
+        times: `{${events.map((event) => event.firstMs).join(',')}}`,
+        templates: `{${events.map((event) => event.template).join(',')}}`,
+        origins: `{${events.map((event) => event.origin).join(',')}}`,
+        offsets: `[${events.map((event) => `[${event.offsets.join(',')}]`).join(',')}]`,
         templateJson: `[${templateJson.join(',')}]`,
         originJson: `[${originJson.join(',')}]`,
       };

@@ -19,12 +19,13 @@ export function actorMetadata(actor: Actor): Record<string, unknown> {
 
 /**
  * The append-only audit log. `record` writes within the caller's transaction (the event commits with the
- * change it describes); `enqueue` batches read events and writes them every second or every 500 events.
+ * change it describes); `enqueue` batches read events and writes them every second or every 500 events
+ * (identical reads from one origin share an event, which lists each read's time: audit-batch.ts).
  */
 export function createAuditLog(deps: { db: Db; clock: Clock; ids: Ids; logger: FastifyBaseLogger }): AuditLog & {
   close(): Promise<void>;
 } {
-  // Each read event keeps the moment it happened; the batch is written later.
+  // Each read keeps the moment it happened; the batch is written later.
   let queue = createAuditBatch();
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<void> = Promise.resolve();
@@ -64,18 +65,26 @@ export function createAuditLog(deps: { db: Db; clock: Clock; ids: Ids; logger: F
     }) as AuditTemplate;
   }
 
-  /** One statement: four arrays with a value per event, and the batch's distinct templates and origins. */
+  /**
+   * One statement: arrays with a value per event, and the batch's distinct templates and origins. An event
+   * that stands for several reads gets `reads` and `readOffsetsMs` in its metadata (audit-batch.ts).
+   */
   async function writeBatch(batch: AuditBatch): Promise<void> {
     if (batch.size === 0) return;
-    const p = batch.parameters();
+    const p = batch.parameters(deps.ids.uuid);
     try {
       await sql`insert into audit_logs
           (id, org_id, project_id, actor_type, actor_id, actor_metadata, event_type, resource_type, resource_id, metadata, ip_address, user_agent, created_at)
         select e.id, (t ->> 'org_id')::uuid, (t ->> 'project_id')::uuid, t ->> 'actor_type', t ->> 'actor_id', t -> 'actor_metadata',
-          t ->> 'event_type', t ->> 'resource_type', t ->> 'resource_id', t -> 'metadata', o ->> 0, o ->> 1,
-          timestamptz 'epoch' + e.at_ms * interval '1 millisecond'
-        from unnest(${p.ids}::uuid[], ${p.times}::bigint[], ${p.templates}::int[], ${p.origins}::int[]) as e(id, at_ms, template, origin)
-          cross join lateral (select ${p.templateJson}::jsonb -> e.template as t, ${p.originJson}::jsonb -> e.origin as o) as parts`.execute(deps.db);
+          t ->> 'event_type', t ->> 'resource_type', t ->> 'resource_id',
+          case when jsonb_array_length(reads) > 1
+            then (t -> 'metadata') || jsonb_build_object('reads', jsonb_array_length(reads), 'readOffsetsMs', reads)
+            else t -> 'metadata' end,
+          o ->> 0, o ->> 1, timestamptz 'epoch' + e.at_ms * interval '1 millisecond'
+        from unnest(${p.ids}::uuid[], ${p.times}::bigint[], ${p.templates}::int[], ${p.origins}::int[]) with ordinality as e(id, at_ms, template, origin, n)
+          cross join lateral (
+            select ${p.templateJson}::jsonb -> e.template as t, ${p.originJson}::jsonb -> e.origin as o, ${p.offsets}::jsonb -> (e.n::int - 1) as reads
+          ) as parts`.execute(deps.db);
     } catch (error) {
       deps.logger.error({ err: error, events: batch.size }, 'could not write queued audit events');
     }
@@ -94,7 +103,7 @@ export function createAuditLog(deps: { db: Db; clock: Clock; ids: Ids; logger: F
   }
 
   function enqueueFromTemplate(template: AuditTemplate, origin: RequestOrigin | undefined): void {
-    queue.add(deps.ids.uuid(), deps.clock.now().getTime(), template, origin);
+    queue.add(deps.clock.now().getTime(), template, origin);
     if (queue.size >= batchSize) {
       void flush();
     } else if (!timer) {

@@ -6,6 +6,7 @@ import { createManualClock } from '../lib/clock.js';
 import { randomIds } from '../lib/ids.js';
 import { authHeader, bootstrap, createMachineIdentity, createProject, type Bootstrapped, type CreatedProject } from '../test-support/fixtures.js';
 import { startTestApp, type TestApp } from '../test-support/test-app.js';
+import { maxReadsPerEvent } from './audit-batch.js';
 import { createAuditLog } from './audit.service.js';
 
 describe('audit log', () => {
@@ -110,16 +111,16 @@ describe('queued audit events', () => {
     const actor: Actor = { type: 'system', orgId: admin.orgId, reason: 'test' };
     const count = async () =>
       (await t.db.selectFrom('audit_logs').select((eb) => eb.fn.countAll<number>().as('n')).where('event_type', 'like', 'queued-%').executeTakeFirstOrThrow()).n;
-    audit.enqueue({ actor, orgId: admin.orgId, eventType: 'queued-read' });
-    audit.enqueue({ actor, orgId: admin.orgId, eventType: 'queued-read' });
+    audit.enqueue({ actor, orgId: admin.orgId, eventType: 'queued-read', metadata: { n: 1 } });
+    audit.enqueue({ actor, orgId: admin.orgId, eventType: 'queued-read', metadata: { n: 2 } });
     expect(await count()).toBe(0);
     await audit.flush();
     expect(await count()).toBe(2);
-    for (let i = 0; i < 100; i += 1) audit.enqueue({ actor, orgId: admin.orgId, eventType: 'queued-batch' });
+    for (let i = 0; i < 100; i += 1) audit.enqueue({ actor, orgId: admin.orgId, eventType: 'queued-batch', metadata: { i } });
     await audit.flush();
     expect(await count()).toBe(102);
     // The 500th event starts a write by itself, without a flush or the timer.
-    for (let i = 0; i < 500; i += 1) audit.enqueue({ actor, orgId: admin.orgId, eventType: 'queued-full' });
+    for (let i = 0; i < 500; i += 1) audit.enqueue({ actor, orgId: admin.orgId, eventType: 'queued-full', metadata: { i } });
     const deadline = Date.now() + 900;
     while ((await count()) < 602 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await count()).toBe(602);
@@ -127,7 +128,33 @@ describe('queued audit events', () => {
     await audit.close();
     expect(await count()).toBe(603);
     const row = await t.db.selectFrom('audit_logs').selectAll().where('event_type', '=', 'queued-close').executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ actor_type: 'system', actor_id: 'test', actor_metadata: { reason: 'test' } });
+    expect(row).toMatchObject({ actor_type: 'system', actor_id: 'test', actor_metadata: { reason: 'test' }, metadata: {} });
+  });
+
+  it('records identical reads from one origin as one event listing every read, and keeps different origins apart', async () => {
+    const clock = createManualClock(new Date('2032-05-01T12:00:00Z'));
+    const audit = createAuditLog({ db: t.db, clock, ids: randomIds, logger: createLogger({ level: 'silent' }) });
+    const actor: Actor = { type: 'system', orgId: admin.orgId, reason: 'poller' };
+    const event = { actor, orgId: admin.orgId, eventType: 'coalesced-read', metadata: { secretPath: '/app' } };
+    const here = { ip: '198.51.100.1', userAgent: 'poller/1' };
+    const template = audit.template(event);
+    for (let i = 0; i < 3; i += 1) {
+      audit.enqueueFromTemplate(template, here);
+      clock.advance(250);
+    }
+    audit.enqueueFromTemplate(template, { ip: '198.51.100.2', userAgent: 'poller/1' });
+    audit.enqueue({ ...event, origin: here });
+    // More reads than one event takes: the rest start a new event.
+    for (let i = 0; i < maxReadsPerEvent + 1; i += 1) audit.enqueueFromTemplate(audit.template({ ...event, eventType: 'many-read' }), here);
+    await audit.flush();
+    const rows = await t.db.selectFrom('audit_logs').selectAll().where('event_type', '=', 'coalesced-read').orderBy('ip_address').execute();
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject({ ip_address: '198.51.100.1', user_agent: 'poller/1', metadata: { secretPath: '/app', reads: 4, readOffsetsMs: [0, 250, 500, 750] } });
+    expect(new Date(rows[0]?.created_at ?? 0).toISOString()).toBe('2032-05-01T12:00:00.000Z');
+    expect(rows[1]).toMatchObject({ ip_address: '198.51.100.2', metadata: { secretPath: '/app' } });
+    expect(rows[1]?.metadata).not.toHaveProperty('reads');
+    const many = await t.db.selectFrom('audit_logs').select('metadata').where('event_type', '=', 'many-read').execute();
+    expect(many.map((row) => (row.metadata as { reads?: number }).reads ?? 1).sort((a, b) => a - b)).toEqual([1, maxReadsPerEvent]);
   });
 
   it('keeps each queued event exactly: its own time, nulls, and metadata with quotes, commas, braces and unicode', async () => {
