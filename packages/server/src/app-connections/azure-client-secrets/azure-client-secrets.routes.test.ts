@@ -234,8 +234,10 @@ describe('Azure Client Secrets app connections', () => {
     expect(byType('update-app-connection')).toContainEqual({ name: 'contoso-main', description: null, credentialsUpdated: true, connectionId: created.secret });
     expect(byType('update-app-connection')).toContainEqual({ name: 'contoso-main', description: null, credentialsUpdated: false, connectionId: created.secret });
     expect(byType('delete-app-connection')).toHaveLength(1);
-    expect(byType('get-app-connection')).toContainEqual({ connectionId: created.secret, name: 'contoso-secret', app: 'azure-client-secrets' });
-    expect(byType('get-app-connections').length).toBeGreaterThanOrEqual(2);
+    // Identical reads from one client share an event that counts them (`reads`).
+    expect(byType('get-app-connection')).toContainEqual(expect.objectContaining({ connectionId: created.secret, name: 'contoso-secret', app: 'azure-client-secrets' }));
+    const reads = byType('get-app-connections').reduce((sum: number, metadata) => sum + ((metadata as { reads?: number }).reads ?? 1), 0);
+    expect(reads).toBeGreaterThanOrEqual(2);
     const creation = rows.find((row) => row.event_type === 'create-app-connection');
     expect(creation).toMatchObject({ org_id: admin.orgId, actor_type: 'user', actor_id: admin.adminUserId, resource_id: created.secret });
   });
