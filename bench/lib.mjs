@@ -59,8 +59,8 @@ export async function rssKb(pid) {
   return match ? Number(match[1]) : 0;
 }
 
-/** Resident memory of a process and all its descendants, plus an extra root (the detached postmaster). */
-export async function treeRssKb(rootPids) {
+/** A process and all its descendants (plus extra roots, such as the detached postmaster), as pids. */
+export async function processTree(rootPids) {
   const parents = new Map();
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -79,6 +79,12 @@ export async function treeRssKb(rootPids) {
       }
     }
   }
+  return members;
+}
+
+/** Resident memory of a process and all its descendants, plus an extra root (the detached postmaster). */
+export async function treeRssKb(rootPids) {
+  const members = await processTree(rootPids);
   let total = 0;
   let pss = 0;
   for (const pid of members) {
@@ -86,6 +92,18 @@ export async function treeRssKb(rootPids) {
     pss += await pssKb(pid);
   }
   return { totalKb: total, pssKb: pss, processes: members.size };
+}
+
+/** User and system CPU time of a process and its descendants so far, in ms (Linux /proc; USER_HZ is 100). */
+export async function treeCpuMs(rootPids) {
+  let total = 0;
+  for (const pid of await processTree(rootPids)) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    if (!stat) continue;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    total += (Number(fields[11]) + Number(fields[12])) * 10;
+  }
+  return total;
 }
 
 export function table(rows) {

@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
-import { freePort, repoRoot, startServer, table, waitForStatus } from './lib.mjs';
+import { freePort, repoRoot, startServer, table, treeCpuMs, waitForStatus } from './lib.mjs';
 
 const duration = Number(process.env.BENCH_DURATION ?? 8);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -84,34 +84,6 @@ async function cpuMs(pid) {
   return { user: Number(fields[11]) * tick, system: Number(fields[12]) * tick };
 }
 
-/** CPU time of a process and its descendants (PostgreSQL's postmaster and its backends), in ms. */
-async function treeCpuMs(rootPid) {
-  const { readdir } = await import('node:fs/promises');
-  const parents = new Map();
-  const stats = new Map();
-  for (const entry of await readdir('/proc').catch(() => [])) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    if (!stat) continue;
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    parents.set(Number(entry), Number(fields[1]));
-    stats.set(Number(entry), (Number(fields[11]) + Number(fields[12])) * 10);
-  }
-  const members = new Set([rootPid]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const [pid, ppid] of parents) {
-      if (!members.has(pid) && members.has(ppid)) {
-        members.add(pid);
-        grew = true;
-      }
-    }
-  }
-  let total = 0;
-  for (const pid of members) total += stats.get(pid) ?? 0;
-  return total;
-}
-
 function run(url, headers) {
   return new Promise((resolve, reject) => {
     autocannon({ url, headers, connections, duration }, (error, result) => (error ? reject(error) : resolve(result)));
@@ -157,11 +129,11 @@ try {
       ['bare fastify', `http://127.0.0.1:${barePort}${listPath}`, bare.pid],
     ]) {
       const postmasterPid = database ? undefined : Number((await readFile(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8')).split('\n')[0]);
-      const pgBefore = postmasterPid ? await treeCpuMs(postmasterPid) : 0;
+      const pgBefore = postmasterPid ? await treeCpuMs([postmasterPid]) : 0;
       const cpuBefore = await cpuMs(pid);
       const result = await run(url, headers);
       const cpuAfter = await cpuMs(pid);
-      const pgAfter = postmasterPid ? await treeCpuMs(postmasterPid) : 0;
+      const pgAfter = postmasterPid ? await treeCpuMs([postmasterPid]) : 0;
       const failed = result.non2xx + result.errors + result.timeouts;
       if (failed > 0) throw new Error(`${name}: ${failed} failed requests (non-2xx ${result.non2xx}, errors ${result.errors})`);
       rows.push({
