@@ -101,10 +101,10 @@ export type Config = {
     leaseMs: number;
     verifyTimeoutMs: number;
     verifyInitialDelayMs: number;
-    /** Attempts working at once (Azure calls, database work), overall and per connection; waiting ones do not count. */
+    /** Azure calls (Graph and token requests) of scheduled work in flight at once, overall and per connection. */
     maxConcurrency: number;
     maxConcurrencyPerConnection: number;
-    /** Attempts in flight at once, working or waiting (each waiting one holds a credential not verified yet). */
+    /** Scheduled attempts in flight at once, calling, doing database work or waiting (each may hold a credential not verified yet). */
     maxInFlight: number;
     transientRetries: number;
     retryBaseMs: number;

@@ -1,6 +1,7 @@
 import type { EngineDeps } from './engine.types.js';
 import { queueRevocation } from './journal-writes.js';
 import type { Claim } from './lease.js';
+import { type CallGate, ungated } from './limiter.js';
 import { ProviderError } from './provider-error.js';
 import { failedAttemptRetryDelayMs } from './retry.js';
 import { processPendingRevocations } from './revocations.js';
@@ -26,7 +27,7 @@ function describe(error: unknown): { message: string; category: string } {
  * in the provider. Transient failures are retried later with growing delays; permanent ones wait for a
  * change to the configuration (or a manual rotation).
  */
-export async function failAttempt(deps: EngineDeps, claim: Claim, error: unknown): Promise<string> {
+export async function failAttempt(deps: EngineDeps, claim: Claim, error: unknown, gate: CallGate = ungated): Promise<string> {
   const { message, category } = describe(error);
   if (!(error instanceof ProviderError)) deps.logger.error({ err: error, rotationId: claim.rotationId }, 'rotation attempt failed unexpectedly');
   const now = deps.clock.now();
@@ -89,7 +90,7 @@ export async function failAttempt(deps: EngineDeps, claim: Claim, error: unknown
       attemptId: claim.attemptId,
       details: { category, message, isPermanent },
     });
-    await processPendingRevocations(deps, { rotationId: rotation.id }).catch((revokeError: unknown) =>
+    await processPendingRevocations(deps, { rotationId: rotation.id, gate }).catch((revokeError: unknown) =>
       deps.logger.warn({ err: revokeError, rotationId: rotation.id }, 'could not remove the unpublished credential yet; it stays queued'),
     );
   }

@@ -5,6 +5,7 @@ import type { AttemptRow, EngineDeps, RotationRow } from './engine.types.js';
 import { failAttempt, LeaseLostError } from './attempt-failure.js';
 import { journalAttempt, queueRevocation } from './journal-writes.js';
 import { releaseLease, startHeartbeat, type Claim } from './lease.js';
+import { gateProvider } from './gated-provider.js';
 import { type AttemptSlot, unlimitedSlot } from './limiter.js';
 import { promote } from './promote.js';
 import { providerFor, type AnyRotationProvider } from './registry.js';
@@ -50,9 +51,13 @@ async function execute(deps: EngineDeps, claim: Claim, slot: AttemptSlot, onPubl
     if (deps.shutdownSignal.aborted) throw new AbortedError();
   };
   try {
-    let [rotation, attempt] = await Promise.all([loadRotation(deps.db, claim.rotationId), loadAttempt(deps.db, claim.attemptId)]);
-    const provider = providerFor(rotation.type);
-    if (!provider) throw new ProviderError('invalid', `Rekey has no provider for rotation type "${rotation.type}"`);
+    let [rotation, attempt] = await Promise.all([claim.rotation ?? loadRotation(deps.db, claim.rotationId), claim.attempt ?? loadAttempt(deps.db, claim.attemptId)]);
+    const registered = providerFor(rotation.type);
+    if (!registered) throw new ProviderError('invalid', `Rekey has no provider for rotation type "${rotation.type}"`);
+    // Every call to the provider takes a call slot just for the call: database work, publishing and
+    // waits in between hold none (limiter.ts).
+    const provider = gateProvider(registered, slot.call, rotation.connection_id);
+    const revokePending = () => processPendingRevocations(deps, { rotationId: rotation.id, gate: slot.call });
     const connection = await deps.connections.resolve(rotation.type, rotation.org_id, rotation.connection_id);
     const parameters = rotation.parameters;
     const retrying = <T>(call: () => Promise<T>) =>
@@ -77,7 +82,7 @@ async function execute(deps: EngineDeps, claim: Claim, slot: AttemptSlot, onPubl
         // Two-password applications: retire the two-rotations-old credential before issuing, since the
         // new one could not be added otherwise. Consumers lose nothing: the active credential stays.
         await retireSlot(deps, rotation, inactive, 'retired-before-issue');
-        await processPendingRevocations(deps, { rotationId: rotation.id });
+        await revokePending();
         const remaining = await deps.db.selectFrom('secret_rotation_pending_revocations').select('id').where('rotation_id', '=', rotation.id).execute();
         if (remaining.length > 0) throw new ProviderError('unknown', 'Could not remove the previous credential, which this application needs gone before a new one can be added');
         rotation = await loadRotation(deps.db, rotation.id);
@@ -106,7 +111,7 @@ async function execute(deps: EngineDeps, claim: Claim, slot: AttemptSlot, onPubl
     const isFirstCredential = !slotExternalId(rotation, rotation.active_index as SlotIndex);
     if (attempt.step === 'issued' && !isFirstCredential) {
       ensureLease();
-      const waitedMs = await verifyUntilActive(deps, provider, connection, parameters, credential, slot);
+      const waitedMs = await verifyUntilActive(deps, provider, connection, parameters, credential);
       attempt = await journalAttempt(deps.db, attempt, { step: 'verified', verified_at: deps.clock.now(), verification_wait_ms: waitedMs });
       deps.onEvent?.({ type: 'rotation.verified', rotation: event, attemptId: attempt.id, details: { verificationWaitMs: waitedMs } });
     }
@@ -125,7 +130,7 @@ async function execute(deps: EngineDeps, claim: Claim, slot: AttemptSlot, onPubl
       heartbeat.stop();
       if (!isLeaseReleased) await releaseLease(deps, claim.rotationId, claim.leaseOwner);
       isLeaseReleased = true;
-      await verifyPublishedCredential(deps, provider, connection, rotation, attempt, credential, slot);
+      await verifyPublishedCredential(deps, provider, connection, rotation, attempt, credential);
       return { status: 'success' };
     }
     // Both at once: revoking the replaced credential, and looking for duplicates of this attempt's (a
@@ -133,7 +138,7 @@ async function execute(deps: EngineDeps, claim: Claim, slot: AttemptSlot, onPubl
     // marker that is not tracked now is an orphan; the periodic sweep covers later arrivals). They touch
     // different credentials, and the look is a read.
     await Promise.all([
-      processPendingRevocations(deps, { rotationId: rotation.id }),
+      revokePending(),
       removeMarked(deps, provider, connection, parameters, attempt.marker, rotation).catch((error: unknown) =>
         deps.logger.warn({ err: error, rotationId: rotation.id }, 'could not check for duplicate credentials; the sweep will'),
       ),
@@ -145,7 +150,7 @@ async function execute(deps: EngineDeps, claim: Claim, slot: AttemptSlot, onPubl
       deps.logger.warn({ rotationId: claim.rotationId, attemptId: claim.attemptId, msg: error.message }, 'rotation attempt interrupted; it will resume from its journal');
       return { status: 'interrupted' };
     }
-    const message = await failAttempt(deps, claim, error);
+    const message = await failAttempt(deps, claim, error, slot.call);
     return { status: 'failed', message };
   } finally {
     heartbeat.stop();

@@ -63,11 +63,17 @@ export type RotationEngineSettings = {
   transientRetries: number;
   transientBaseDelayMs: number;
   pollIntervalMs: number;
-  /** Scheduled attempts working (Azure calls, database work) at once; waiting attempts do not count. */
-  maxConcurrentAttempts: number;
+  /**
+   * Azure calls (Graph requests, token requests) of scheduled work in flight at once: this bounds load on
+   * Microsoft. A call holds its slot only while it runs.
+   */
+  maxConcurrentCalls: number;
   /** The same, per connection (one tenant's Graph quota). */
-  maxConcurrentPerConnection: number;
-  /** Scheduled attempts in flight, working or waiting: each waiting one holds a credential not verified yet. */
+  maxConcurrentCallsPerConnection: number;
+  /**
+   * Scheduled attempts in flight (calling, doing database work, or waiting): each may hold a credential not
+   * verified yet, and each does database work.
+   */
   maxAttemptsInFlight: number;
   orphanSweepIntervalMs: number;
   /** Failed attempts in a row after which automatic retries stop (the rotation needs attention). */
@@ -84,8 +90,8 @@ export const defaultEngineSettings: Omit<RotationEngineSettings, 'workerId'> = {
   transientRetries: 5,
   transientBaseDelayMs: 1_000,
   pollIntervalMs: 5_000,
-  maxConcurrentAttempts: 8,
-  maxConcurrentPerConnection: 4,
+  maxConcurrentCalls: 8,
+  maxConcurrentCallsPerConnection: 4,
   maxAttemptsInFlight: 64,
   orphanSweepIntervalMs: 60 * 60_000,
   maxConsecutiveFailures: 5,

@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import { removeMarked } from './attempt.js';
 import { rotationMarkerPrefix, trackedExternalIds } from './credential-slots.js';
 import type { EngineDeps } from './engine.types.js';
+import { gateProvider } from './gated-provider.js';
+import { type CallGate, ungated } from './limiter.js';
 import { providerFor } from './registry.js';
 
 /**
@@ -11,11 +13,12 @@ import { providerFor } from './registry.js';
  * revocation. Attempt rows exist before their credential does, so a listed credential is never newer
  * than the journal read after the listing.
  */
-export async function sweepOrphans(deps: EngineDeps): Promise<void> {
+export async function sweepOrphans(deps: EngineDeps, gate: CallGate = ungated): Promise<void> {
   const rotations = await deps.db.selectFrom('secret_rotations').selectAll().execute();
   for (const rotation of rotations) {
-    const provider = providerFor(rotation.type);
-    if (!provider) continue;
+    const registered = providerFor(rotation.type);
+    if (!registered) continue;
+    const provider = gateProvider(registered, gate, rotation.connection_id);
     try {
       const connection = await deps.connections.resolve(rotation.type, rotation.org_id, rotation.connection_id);
       const marked = await provider.listMarked(connection, rotation.parameters, rotationMarkerPrefix(rotation.id));

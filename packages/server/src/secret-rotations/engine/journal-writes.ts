@@ -27,8 +27,9 @@ export async function insertClaimedAttempt(
 
 /**
  * Hands a lease from a scheduler pass to a new attempt and journals the attempt at step `claimed`, in one
- * statement (atomic, and one round trip where a transaction would take four). Returns false when the pass
- * no longer holds the lease, in which case nothing was written.
+ * statement (atomic, and one round trip where a transaction would take four). Returns the rotation as it
+ * now stands (the attempt starts from it without reading it again), or undefined when the pass no longer
+ * holds the lease, in which case nothing was written.
  */
 export async function beginAttemptOnLease(
   db: Kysely<Database>,
@@ -41,36 +42,41 @@ export async function beginAttemptOnLease(
     actor: ActorRef;
     now: Date;
   },
-): Promise<boolean> {
-  const inserted = await db
+): Promise<RotationRow | undefined> {
+  return db
     .with('leased', (qb) =>
       qb
         .updateTable('secret_rotations')
         .set({ status: 'rotating', lease_owner: input.lease.owner, lease_expires_at: input.lease.expiresAt, last_rotation_attempted_at: input.now, updated_at: input.now })
         .where('id', '=', input.rotationId)
         .where('lease_owner', '=', input.fromOwner)
-        .returning('id'),
+        .returningAll(),
     )
-    .insertInto('secret_rotation_attempts')
-    .columns(['id', 'rotation_id', 'trigger', 'step', 'actor_type', 'actor_id', 'marker', 'started_at'])
-    .expression((eb) =>
-      eb
-        .selectFrom('leased')
-        // Parameters in a select list have no type of their own: cast them to the columns' types.
-        .select([
-          sql<string>`${input.attemptId}::uuid`.as('id'),
-          'leased.id',
-          sql<string>`${input.trigger}::text`.as('trigger'),
-          sql<string>`'claimed'::text`.as('step'),
-          sql<string>`${input.actor.type}::text`.as('actor_type'),
-          sql<string>`${input.actor.id}::text`.as('actor_id'),
-          sql<string>`${attemptMarker(input.rotationId, input.attemptId)}::text`.as('marker'),
-          sql<Date>`${input.now}::timestamptz`.as('started_at'),
-        ]),
+    .with('inserted', (qb) =>
+      qb
+        .insertInto('secret_rotation_attempts')
+        .columns(['id', 'rotation_id', 'trigger', 'step', 'actor_type', 'actor_id', 'marker', 'started_at'])
+        .expression((eb) =>
+          eb
+            .selectFrom('leased')
+            // Parameters in a select list have no type of their own: cast them to the columns' types.
+            .select([
+              sql<string>`${input.attemptId}::uuid`.as('id'),
+              'leased.id',
+              sql<string>`${input.trigger}::text`.as('trigger'),
+              sql<string>`'claimed'::text`.as('step'),
+              sql<string>`${input.actor.type}::text`.as('actor_type'),
+              sql<string>`${input.actor.id}::text`.as('actor_id'),
+              sql<string>`${attemptMarker(input.rotationId, input.attemptId)}::text`.as('marker'),
+              sql<Date>`${input.now}::timestamptz`.as('started_at'),
+            ]),
+        )
+        .returning('rotation_id'),
     )
-    .returning('id')
-    .execute();
-  return inserted.length === 1;
+    .selectFrom('leased')
+    .innerJoin('inserted', 'inserted.rotation_id', 'leased.id')
+    .selectAll('leased')
+    .executeTakeFirst();
 }
 
 /** Puts a credential on the durable revocation list (once: a second queueing of the same key is ignored). */

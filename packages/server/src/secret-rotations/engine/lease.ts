@@ -1,7 +1,8 @@
 import type { Actor } from '../../auth/actor.js';
 import { actorRef } from '../../auth/actor.js';
 import type { AttemptTrigger } from '../secret-rotations.tables.js';
-import type { EngineDeps } from './engine.types.js';
+import { attemptMarker } from './credential-slots.js';
+import type { AttemptRow, EngineDeps, RotationRow } from './engine.types.js';
 import { beginAttemptOnLease, insertClaimedAttempt } from './journal-writes.js';
 
 /**
@@ -9,7 +10,15 @@ import { beginAttemptOnLease, insertClaimedAttempt } from './journal-writes.js';
  * process (say, a first credential still verifying while someone rotates again) can then never renew or
  * release each other's lease.
  */
-export type Claim = { rotationId: string; attemptId: string; trigger: AttemptTrigger; leaseOwner: string };
+export type Claim = {
+  rotationId: string;
+  attemptId: string;
+  trigger: AttemptTrigger;
+  leaseOwner: string;
+  /** The rows as the claim left them, when it has them (the attempt then need not read them again). */
+  rotation?: RotationRow;
+  attempt?: AttemptRow;
+};
 
 type LeaseDeps = Pick<EngineDeps, 'db' | 'clock' | 'settings'>;
 
@@ -114,14 +123,39 @@ export async function beginLeasedAttempt(
 ): Promise<Claim | undefined> {
   const attemptId = deps.ids.uuid();
   const leaseOwner = attemptLeaseOwner(deps, attemptId);
-  const isBegun = await beginAttemptOnLease(deps.db, {
+  const actor = actorRef(input.actor);
+  const now = deps.clock.now();
+  const rotation = await beginAttemptOnLease(deps.db, {
     rotationId: input.rotationId,
     fromOwner: pendingLeaseOwner(deps),
     lease: { owner: leaseOwner, expiresAt: leaseUntil(deps) },
     attemptId,
     trigger: input.trigger,
-    actor: actorRef(input.actor),
-    now: deps.clock.now(),
+    actor,
+    now,
   });
-  return isBegun ? { rotationId: input.rotationId, attemptId, trigger: input.trigger, leaseOwner } : undefined;
+  if (!rotation) return undefined;
+  // The journal row exactly as the statement inserted it (every other column starts empty).
+  const attempt: AttemptRow = {
+    id: attemptId,
+    rotation_id: input.rotationId,
+    trigger: input.trigger,
+    step: 'claimed',
+    actor_type: actor.type,
+    actor_id: actor.id,
+    marker: attemptMarker(input.rotationId, attemptId),
+    external_id: null,
+    credential: null,
+    credential_expires_at: null,
+    replaced_external_id: null,
+    error_message: null,
+    error_category: null,
+    verification_wait_ms: null,
+    started_at: now,
+    issued_at: null,
+    verified_at: null,
+    promoted_at: null,
+    finished_at: null,
+  };
+  return { rotationId: input.rotationId, attemptId, trigger: input.trigger, leaseOwner, rotation, attempt };
 }

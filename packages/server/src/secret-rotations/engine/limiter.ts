@@ -1,127 +1,101 @@
-/**
- * In-process limits on scheduled attempts. Concurrency bounds load on Microsoft, so it counts only
- * *working* attempts (making Azure calls or database work for an attempt): a cap overall and one per
- * connection (one tenant's Graph quota). An attempt that is only waiting (verification's pause, Entra ID's
- * propagation) gives its working slot back but stays *in flight*: every such attempt has issued a
- * credential that is not verified yet, so attempts in flight have their own, larger cap. An attempt keeps
- * its application for its whole life (Graph rejects concurrent writes to one app).
- */
-export type RotationLimits = { working: number; perConnection: number; inFlight: number };
+import { type CallPriority, createCallSlots } from './call-slots.js';
 
-/** What an admitted attempt holds. `whileWaiting` lends the working slot out for a wait; `release` ends it all. */
-export type AttemptSlot = {
-  /** Runs `wait` (which must make no Azure calls) without a working slot, then takes one again before returning. */
-  whileWaiting<T>(wait: () => Promise<T>): Promise<T>;
-  release(): void;
+/**
+ * In-process limits on scheduled work. Concurrency bounds load on Microsoft, so it counts *Azure calls in
+ * flight* (call-slots.ts), overall and per connection; an attempt takes a call slot just around each call
+ * and holds none while it does database work, publishes, pauses or waits for Entra ID. Attempts in flight
+ * have their own, larger cap: each has issued (or is about to issue) a credential that is not verified
+ * yet, and each does database work. An attempt keeps its application for its whole life (Graph rejects
+ * concurrent writes to one app).
+ */
+export type RotationLimits = {
+  /** Azure calls in flight, overall and per connection. */
+  calls: number;
+  perConnection: number;
+  /** Attempts in flight, working or waiting. */
+  inFlight: number;
+  /** How long a connection pauses after a 429 without Retry-After. */
+  throttlePauseMs: number;
 };
 
-/** For attempts outside the limits (creation, rotate now): waiting changes nothing. */
-export const unlimitedSlot: AttemptSlot = { whileWaiting: (wait) => wait(), release: () => undefined };
+/** Runs one provider call for a connection under the call limits. */
+export type CallGate = <T>(connectionId: string, call: () => Promise<T>) => Promise<T>;
 
-/** Room for new attempts: how many may start, how many per connection (absent: the full per-connection cap), and busy applications. */
-export type LimiterRoom = { total: number; byConnection: Map<string, number>; busyTargets: string[] };
+/** Calls outside the limits (creation, rotate now). */
+export const ungated: CallGate = (_connectionId, call) => call();
 
-/** `onRoom` is called whenever a new attempt might fit again (a slot or a place in flight freed up). */
-export function createRotationLimiter(limits: RotationLimits, onRoom: () => void = () => undefined) {
-  let working = 0;
+/** What an admitted attempt holds: its place in flight and its application. Its provider calls go through `call`. */
+export type AttemptSlot = { call: CallGate; release(): void };
+
+/** For attempts outside the limits (creation, rotate now). */
+export const unlimitedSlot: AttemptSlot = { call: ungated, release: () => undefined };
+
+/** Room for new attempts: how many may start, how many per connection (absent: `perConnectionDefault`), and busy applications. */
+export type LimiterRoom = { total: number; byConnection: Map<string, number>; perConnectionDefault: number; busyTargets: string[] };
+
+/**
+ * `onRoom` is called whenever a new attempt might fit again (a place in flight freed up, or a connection's
+ * throttling pause ended). `signal` ends waits for a call slot (shutdown).
+ */
+export function createRotationLimiter(limits: RotationLimits, onRoom: () => void = () => undefined, signal?: AbortSignal) {
+  const calls = createCallSlots({ calls: limits.calls, perConnection: limits.perConnection, throttlePauseMs: limits.throttlePauseMs }, onRoom);
+  // Attempts of one connection in flight, at most its share of the in-flight cap as of the call caps:
+  // many attempts queued on one tenant's 4 call slots would leave the other tenants' slots idle.
+  const inFlightPerConnection = Math.min(limits.inFlight, Math.ceil((limits.inFlight * limits.perConnection) / limits.calls));
   let inFlight = 0;
-  const workingByConnection = new Map<string, number>();
+  const inFlightByConnection = new Map<string, number>();
   const busyTargets = new Set<string>();
-  // Waiting attempts that want their slot back, first come first served (a connection that is full does
-  // not hold up the others).
-  const resuming: Array<{ connectionId: string; grant: () => void }> = [];
 
-  const hasWorkingRoom = (connectionId: string) => working < limits.working && (workingByConnection.get(connectionId) ?? 0) < limits.perConnection;
-  const takeWorking = (connectionId: string) => {
-    working++;
-    workingByConnection.set(connectionId, (workingByConnection.get(connectionId) ?? 0) + 1);
-  };
-  const giveWorkingBack = (connectionId: string) => {
-    working--;
-    const count = (workingByConnection.get(connectionId) ?? 1) - 1;
-    if (count <= 0) workingByConnection.delete(connectionId);
-    else workingByConnection.set(connectionId, count);
-    // Attempts coming back from a wait go before new ones: they hold a credential that is not verified yet.
-    for (let index = 0; index < resuming.length && working < limits.working; ) {
-      const next = resuming[index];
-      if (next && hasWorkingRoom(next.connectionId)) {
-        resuming.splice(index, 1);
-        takeWorking(next.connectionId);
-        next.grant();
-      } else index++;
-    }
-    if (working < limits.working) onRoom();
+  const call = (connectionId: string, priority: CallPriority) => {
+    return <T>(run: () => Promise<T>) => calls.run(connectionId, priority, run, signal);
   };
 
   function slotFor(connectionId: string, target: string): AttemptSlot {
-    let isWorking = true;
+    let hasCalled = false;
     let isReleased = false;
-    const pause = () => {
-      if (!isWorking || isReleased) return;
-      isWorking = false;
-      giveWorkingBack(connectionId);
-    };
-    const resume = (): Promise<void> => {
-      if (isWorking || isReleased) return Promise.resolve();
-      if (resuming.length === 0 && hasWorkingRoom(connectionId)) {
-        takeWorking(connectionId);
-        isWorking = true;
-        return Promise.resolve();
-      }
-      return new Promise((resolve) => {
-        resuming.push({
-          connectionId,
-          grant: () => {
-            isWorking = true;
-            resolve();
-          },
-        });
-      });
-    };
     return {
-      async whileWaiting(wait) {
-        pause();
-        // If the wait throws (shutdown), the attempt ends without taking a slot again.
-        const result = await wait();
-        await resume();
-        return result;
+      call(callConnectionId, run) {
+        // An attempt's first call queues behind those of attempts already under way.
+        const priority: CallPriority = hasCalled ? 'continuing' : 'first';
+        hasCalled = true;
+        return call(callConnectionId, priority)(run);
       },
       release() {
         if (isReleased) return;
         isReleased = true;
         inFlight--;
+        const count = (inFlightByConnection.get(connectionId) ?? 1) - 1;
+        if (count <= 0) inFlightByConnection.delete(connectionId);
+        else inFlightByConnection.set(connectionId, count);
         busyTargets.delete(target);
-        if (isWorking) {
-          isWorking = false;
-          giveWorkingBack(connectionId);
-        } else onRoom();
+        onRoom();
       },
     };
   }
 
+  const connectionRoom = (connectionId: string) =>
+    calls.isPaused(connectionId) ? 0 : Math.max(0, inFlightPerConnection - (inFlightByConnection.get(connectionId) ?? 0));
+
   return {
-    /** What a claim pass may lease: slots that waiting attempts are queued for are not free. */
+    /** What a claim pass may lease: places in flight, per connection (none while throttled), and busy applications. */
     room(): LimiterRoom {
-      const queuedByConnection = new Map<string, number>();
-      for (const { connectionId } of resuming) queuedByConnection.set(connectionId, (queuedByConnection.get(connectionId) ?? 0) + 1);
       const byConnection = new Map<string, number>();
-      for (const connectionId of new Set([...workingByConnection.keys(), ...queuedByConnection.keys()])) {
-        const used = (workingByConnection.get(connectionId) ?? 0) + (queuedByConnection.get(connectionId) ?? 0);
-        byConnection.set(connectionId, Math.max(0, limits.perConnection - used));
+      for (const connectionId of new Set([...inFlightByConnection.keys(), ...calls.pausedConnections()])) {
+        byConnection.set(connectionId, connectionRoom(connectionId));
       }
-      const total = Math.max(0, Math.min(limits.working - working - resuming.length, limits.inFlight - inFlight));
-      return { total, byConnection, busyTargets: [...busyTargets] };
+      return { total: Math.max(0, limits.inFlight - inFlight), byConnection, perConnectionDefault: inFlightPerConnection, busyTargets: [...busyTargets] };
     },
-    /** Admits a new attempt with a working slot, or undefined when it does not fit (nothing is taken then). */
+    /** Admits a new attempt, or undefined when it does not fit (nothing is taken then). */
     tryAdmit(connectionId: string, target: string): AttemptSlot | undefined {
-      if (inFlight >= limits.inFlight || busyTargets.has(target)) return undefined;
-      if (resuming.length > 0 || !hasWorkingRoom(connectionId)) return undefined;
+      if (inFlight >= limits.inFlight || busyTargets.has(target) || connectionRoom(connectionId) <= 0) return undefined;
       inFlight++;
+      inFlightByConnection.set(connectionId, (inFlightByConnection.get(connectionId) ?? 0) + 1);
       busyTargets.add(target);
-      takeWorking(connectionId);
       return slotFor(connectionId, target);
     },
+    /** Scheduled work outside attempts (the revocation list, the orphan sweep) takes call slots too. */
+    background: ((connectionId, run) => call(connectionId, 'continuing')(run)) as CallGate,
     /** Counts for tests and logs. */
-    counts: () => ({ working, inFlight, resuming: resuming.length }),
+    counts: () => ({ ...calls.counts(), inFlight }),
   };
 }

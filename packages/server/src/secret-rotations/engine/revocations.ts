@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Actor } from '../../auth/actor.js';
 import type { EngineDeps } from './engine.types.js';
+import { type CallGate, ungated } from './limiter.js';
 import { ProviderError } from './provider-error.js';
 import { providerFor } from './registry.js';
 import { revokeRetryDelayMs, withTransientRetries } from './retry.js';
@@ -23,7 +24,8 @@ const systemActor = (orgId: string): Actor => ({ type: 'system', orgId, reason: 
  * two workers never revoke the same credential at once, then revokes each. A failure stays on the list
  * with a growing delay; it never touches the published secrets.
  */
-export async function processPendingRevocations(deps: EngineDeps, options: { rotationId?: string; limit?: number } = {}): Promise<number> {
+export async function processPendingRevocations(deps: EngineDeps, options: { rotationId?: string; limit?: number; gate?: CallGate } = {}): Promise<number> {
+  const gate = options.gate ?? ungated;
   const now = deps.clock.now();
   const leaseUntil = new Date(now.getTime() + deps.settings.leaseMs);
   const rotationFilter = options.rotationId ? sql`and rotation_id = ${options.rotationId}` : sql``;
@@ -43,7 +45,8 @@ export async function processPendingRevocations(deps: EngineDeps, options: { rot
       const provider = providerFor(row.type);
       if (!provider) throw new ProviderError('invalid', `no provider for rotation type ${row.type}`);
       const connection = await deps.connections.resolve(row.type, row.org_id, row.connection_id);
-      const outcome = await withTransientRetries(() => provider.revoke(connection, row.parameters, row.external_id), {
+      // Each try takes a call slot of the connection just for the call (limiter.ts).
+      const outcome = await withTransientRetries(() => gate(row.connection_id, () => provider.revoke(connection, row.parameters, row.external_id)), {
         retries: deps.settings.transientRetries,
         baseDelayMs: deps.settings.transientBaseDelayMs,
         signal: deps.shutdownSignal,

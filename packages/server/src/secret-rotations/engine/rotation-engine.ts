@@ -19,11 +19,18 @@ export type RotationEngine = ReturnType<typeof createRotationEngine>;
  */
 export function createRotationEngine(deps: EngineDeps) {
   const limiter = createRotationLimiter(
-    { working: deps.settings.maxConcurrentAttempts, perConnection: deps.settings.maxConcurrentPerConnection, inFlight: deps.settings.maxAttemptsInFlight },
+    {
+      calls: deps.settings.maxConcurrentCalls,
+      perConnection: deps.settings.maxConcurrentCallsPerConnection,
+      inFlight: deps.settings.maxAttemptsInFlight,
+      throttlePauseMs: deps.settings.transientBaseDelayMs,
+    },
     () => {
-      // A slot or a place in flight just became free: fill it now rather than at the next tick.
+      // A place in flight just became free (or a throttled connection may go on): fill it now rather than
+      // at the next tick.
       if (timer) void pump();
     },
+    deps.shutdownSignal,
   );
   const inFlight = new Set<Promise<unknown>>();
   let timer: NodeJS.Timeout | undefined;
@@ -58,11 +65,16 @@ export function createRotationEngine(deps: EngineDeps) {
   async function claimAndStart(): Promise<boolean> {
     const room = limiter.room();
     if (room.total <= 0) return false;
-    const leased = await leaseClaimable(deps, { limit: room.total, busyTargets: room.busyTargets, connectionRoom: Object.fromEntries(room.byConnection) });
+    const leased = await leaseClaimable(deps, {
+      limit: room.total,
+      busyTargets: room.busyTargets,
+      connectionRoom: Object.fromEntries(room.byConnection),
+      perConnectionDefault: room.perConnectionDefault,
+    });
     const starts = leased.map(async (rotation) => {
       const slot = limiter.tryAdmit(rotation.connectionId, rotation.target);
       if (!slot) {
-        // A waiting attempt took the slot back meanwhile (they go first); the next pass takes this one.
+        // Its connection was throttled meanwhile (it takes no new attempts then); a later pass takes this one.
         await releaseLease(deps, rotation.id, pendingLeaseOwner(deps));
         return false;
       }
@@ -157,11 +169,11 @@ export function createRotationEngine(deps: EngineDeps) {
     isTicking = true;
     try {
       await pump();
-      await processPendingRevocations(deps);
+      await processPendingRevocations(deps, { gate: limiter.background });
       await closeFinishedAttempts(deps);
       if (Date.now() - lastSweepAt >= deps.settings.orphanSweepIntervalMs) {
         lastSweepAt = Date.now();
-        await sweepOrphans(deps);
+        await sweepOrphans(deps, limiter.background);
       }
     } catch (error) {
       deps.logger.error({ err: error }, 'rotation scheduler pass failed');
@@ -178,7 +190,7 @@ export function createRotationEngine(deps: EngineDeps) {
     /** Runs an attempt on a rotation that was claimed elsewhere (creation claims in its own transaction). */
     runClaimed: async (claim: Claim): Promise<AttemptHandle> => start(claim),
     tick,
-    /** Scheduled attempts working, in flight (working or waiting) and queued to resume work, right now. */
+    /** Azure calls of scheduled work in flight (overall, on the busiest connection) and queued, and attempts in flight, right now. */
     attemptCounts: () => limiter.counts(),
     sweepOrphans: () => sweepOrphans(deps),
     /** Starts the periodic scheduler (every process unless REKEY_WORKER=false). */

@@ -17,7 +17,7 @@ export type LeasedRotation = { id: string; orgId: string; connectionId: string; 
  */
 export async function leaseClaimable(
   deps: Pick<EngineDeps, 'db' | 'clock' | 'settings'>,
-  input: { limit: number; busyTargets: string[]; connectionRoom: Record<string, number> },
+  input: { limit: number; busyTargets: string[]; connectionRoom: Record<string, number>; perConnectionDefault: number },
 ): Promise<LeasedRotation[]> {
   if (input.limit <= 0) return [];
   const now = deps.clock.now();
@@ -47,7 +47,7 @@ export async function leaseClaimable(
     ),
     picked as (
       select id from ranked
-      where rank_in_connection <= coalesce((${JSON.stringify(input.connectionRoom)}::jsonb ->> connection_id::text)::int, ${deps.settings.maxConcurrentPerConnection})
+      where rank_in_connection <= coalesce((${JSON.stringify(input.connectionRoom)}::jsonb ->> connection_id::text)::int, ${input.perConnectionDefault})
       order by ${order}
       limit ${input.limit}
     )

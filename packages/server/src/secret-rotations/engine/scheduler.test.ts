@@ -12,7 +12,7 @@ describe('scheduler', { timeout: 90_000 }, () => {
   beforeAll(async () => {
     h = await startRotationHarness({
       targets: 2,
-      engineOverrides: { maxConcurrentAttempts: 3, maxConcurrentPerConnection: 3, pollIntervalMs: 3_600_000 },
+      engineOverrides: { maxConcurrentCalls: 3, maxConcurrentCallsPerConnection: 3, pollIntervalMs: 3_600_000 },
     });
   });
   afterAll(async () => {

@@ -1,7 +1,6 @@
 import type { AttemptRow, EngineDeps, RotationRow } from './engine.types.js';
 import { journalAttempt } from './journal-writes.js';
 import { ProviderError } from './provider-error.js';
-import { type AttemptSlot, unlimitedSlot } from './limiter.js';
 import type { AnyRotationProvider } from './registry.js';
 import { AbortedError, sleep, withTransientRetries } from './retry.js';
 
@@ -19,8 +18,8 @@ export function nextVerifyDelayMs(settings: EngineDeps['settings'], delayMs: num
 
 /**
  * Asks until the provider accepts the credential the required number of times in a row, within the bound.
- * Between requests the attempt only waits, so it lends its working slot out (`slot.whileWaiting`) and
- * takes one again before the next request: concurrency bounds calls to Microsoft, not waiting.
+ * Each request takes a call slot (the provider the engine passes is gated, limiter.ts); the waits in
+ * between hold none: concurrency bounds calls to Microsoft, not waiting.
  */
 export async function verifyUntilActive(
   deps: EngineDeps,
@@ -28,7 +27,6 @@ export async function verifyUntilActive(
   connection: unknown,
   parameters: Record<string, unknown>,
   credential: Record<string, unknown>,
-  slot: AttemptSlot = unlimitedSlot,
 ): Promise<number> {
   const started = Date.now();
   let delay = deps.settings.verifyInitialDelayMs;
@@ -44,7 +42,7 @@ export async function verifyUntilActive(
       successes++;
       if (successes >= deps.settings.verifyRequiredSuccesses) return Date.now() - started;
       // Successes in a row must be apart in time: one replica answering does not mean all of them do.
-      await slot.whileWaiting(() => sleep(Math.min(500, delay), deps.shutdownSignal));
+      await sleep(Math.min(500, delay), deps.shutdownSignal);
       continue;
     }
     successes = 0;
@@ -57,7 +55,7 @@ export async function verifyUntilActive(
         { isRetryable: false },
       );
     }
-    await slot.whileWaiting(() => sleep(Math.min(delay, deps.settings.verifyTimeoutMs - waited), deps.shutdownSignal));
+    await sleep(Math.min(delay, deps.settings.verifyTimeoutMs - waited), deps.shutdownSignal);
     delay = nextVerifyDelayMs(deps.settings, delay);
   }
 }
@@ -70,11 +68,10 @@ export async function verifyPublishedCredential(
   rotation: RotationRow,
   attempt: AttemptRow,
   credential: Record<string, unknown>,
-  slot: AttemptSlot = unlimitedSlot,
 ): Promise<void> {
   const event = { id: rotation.id, org_id: rotation.org_id, project_id: rotation.project_id, environment_id: rotation.environment_id, secret_path: rotation.secret_path, name: rotation.name, type: rotation.type };
   try {
-    const waitedMs = await verifyUntilActive(deps, provider, connection, rotation.parameters, credential, slot);
+    const waitedMs = await verifyUntilActive(deps, provider, connection, rotation.parameters, credential);
     await journalAttempt(deps.db, attempt, { step: 'completed', verified_at: deps.clock.now(), verification_wait_ms: waitedMs, finished_at: deps.clock.now() });
     deps.onEvent?.({ type: 'rotation.verified', rotation: event, attemptId: attempt.id, details: { verificationWaitMs: waitedMs } });
   } catch (error) {
