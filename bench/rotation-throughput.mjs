@@ -3,12 +3,12 @@
 // emulator with 50 ms latency per call and instant activation. Prints wall time and lower bounds for the
 // configured concurrency, with their ratios (target: wall / latency bound <= 1.25):
 // - the latency bound: Azure calls per rotation x latency x rotations / concurrency, which assumes every
-//   slot is making an Azure call all the time (REKEY_ROTATION_MAX_CONCURRENCY bounds *working* attempts:
-//   an attempt waiting between verification requests gives its slot back);
+//   slot is making an Azure call all the time (REKEY_ROTATION_MAX_CONCURRENCY bounds Azure calls in flight:
+//   each Graph or token request takes a slot just for the call; database work and waits hold none);
 // - the schedule bound: the latency bound, or the longest application's chain (rotations of one
 //   application run one after another, each holding the application through verification's pause of
 //   min(500 ms, initial verification delay) between its two successful token requests), or the busiest
-//   connection's share at REKEY_ROTATION_MAX_CONCURRENCY_PER_CONNECTION working attempts, whichever is
+//   connection's share at REKEY_ROTATION_MAX_CONCURRENCY_PER_CONNECTION calls in flight, whichever is
 //   largest (here the latency bound);
 // - the CPU the run took (server, its PostgreSQL, this process with the emulator) against the machine's
 //   cores: on a small machine that, not Azure latency, can be what limits the run.
@@ -287,8 +287,11 @@ if (fast.cpu.server !== undefined) {
   );
 }
 console.log('attempt timeline (ms):', Object.fromEntries(Object.entries(fast.attempts).map(([key, value]) => [key, Number(value.toFixed(key === 'meanAttemptsInFlight' ? 1 : 0))])));
+// What each call held its slot for, at most (if no slot was ever idle): the emulator's time plus the
+// server's own time around the request (client libraries, TLS, waiting for its event loop).
+const heldPerCallMs = (concurrency * fast.wallMs) / fast.calls;
 console.log(
-  `per rotation: ${(fast.database.transactions / count).toFixed(1)} database transactions, ${(fast.database.activeMs / count).toFixed(1)} ms executing statements; Azure calls took ${fast.meanCallMs.toFixed(0)} ms each inside the emulator (${latencyMs} ms configured)`,
+  `per rotation: ${(fast.database.transactions / count).toFixed(1)} database transactions, ${(fast.database.activeMs / count).toFixed(1)} ms executing statements; Azure calls took ${fast.meanCallMs.toFixed(0)} ms each inside the emulator (${latencyMs} ms configured), at most ${heldPerCallMs.toFixed(0)} ms each in a slot (${concurrency} x wall / calls)`,
 );
 console.log('Azure calls per rotation by route:', Object.fromEntries(Object.entries(fast.byRoute).map(([route, n]) => [route, Number((n / count).toFixed(2))])));
 
