@@ -221,6 +221,21 @@ async function run(count, realism) {
     const database = { transactions: databaseAfter.transactions - databaseBefore.transactions, activeMs: databaseAfter.activeMs - databaseBefore.activeMs };
     const log = emulator.admin.requestLog();
     const meanCallMs = log.reduce((sum, entry) => sum + entry.latencyMs, 0) / Math.max(1, log.length);
+    // Calls in flight at the emulator over time, in tenths of the run: how much of the concurrency the
+    // start, the steady middle and the end each used.
+    const runStart = started.getTime();
+    const tenths = Array.from({ length: 10 }, () => 0);
+    const tenthMs = wallMs / 10;
+    for (const entry of log) {
+      const end = Date.parse(entry.time) - runStart;
+      for (let from = end - entry.latencyMs; from < end; ) {
+        const tenth = Math.min(9, Math.max(0, Math.floor(from / tenthMs)));
+        const until = Math.min(end, (tenth + 1) * tenthMs);
+        tenths[tenth] += Math.max(0, until - from);
+        from = until > from ? until : end;
+      }
+    }
+    const inFlightByTenth = tenths.map((ms) => Number((ms / tenthMs).toFixed(1)));
     const counters = emulator.admin.counters();
     const calls = counters.total;
     const attempts = await attemptTimeline(db, started);
@@ -242,7 +257,7 @@ async function run(count, realism) {
       .filter((row) => activeFrom.has(row.external_id))
       .map((row) => row.verified_at.getTime() - activeFrom.get(row.external_id))
       .sort((a, b) => a - b);
-    return { wallMs, cpu, calls, byRoute: counters.byRoute, attempts, database, meanCallMs, addPassword: counters.byRoute.addPassword ?? 0, waits: waits.map((row) => row.w), lateBy };
+    return { wallMs, cpu, calls, inFlightByTenth, byRoute: counters.byRoute, attempts, database, meanCallMs, addPassword: counters.byRoute.addPassword ?? 0, waits: waits.map((row) => row.w), lateBy };
   } finally {
     await db?.end();
     server.child.kill('SIGTERM');
@@ -293,6 +308,7 @@ const heldPerCallMs = (concurrency * fast.wallMs) / fast.calls;
 console.log(
   `per rotation: ${(fast.database.transactions / count).toFixed(1)} database transactions, ${(fast.database.activeMs / count).toFixed(1)} ms executing statements; Azure calls took ${fast.meanCallMs.toFixed(0)} ms each inside the emulator (${latencyMs} ms configured), at most ${heldPerCallMs.toFixed(0)} ms each in a slot (${concurrency} x wall / calls)`,
 );
+console.log('Azure calls in flight at the emulator, by tenth of the run:', fast.inFlightByTenth.join(' '));
 console.log('Azure calls per rotation by route:', Object.fromEntries(Object.entries(fast.byRoute).map(([route, n]) => [route, Number((n / count).toFixed(2))])));
 
 const delayedCount = Number(process.env.BENCH_DELAYED_ROTATIONS ?? 100);
