@@ -69,6 +69,9 @@ export async function ensureFolderPath(
   path: string,
   description: string | null = null,
 ): Promise<FolderRow> {
+  // Usually the folder is there already (every rotation writes to the same one): one look-up, not one per level.
+  const existing = await findFolder(db, environment.id, path);
+  if (existing) return existing;
   let current = await findFolder(db, environment.id, '/');
   const prefixes = ['/'];
   for (const segment of pathSegments(path)) {
