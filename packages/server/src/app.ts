@@ -109,7 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await routes.register(appConnectionRoutes, { service: connections, permissions: access.permissions });
   await routes.register(azureClientSecretsRoutes, { service: connections, permissions: access.permissions });
 
-  const notifications = createNotificationsModule({ ...deps, audit: access.audit, permissions: access.permissions });
+  const notifications = createNotificationsModule({ ...deps, audit: access.audit, permissions: access.permissions, caches });
   const rotations = createSecretRotationsModule({
     ...deps,
     audit: access.audit,

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { AuditLog } from '../audit/audit.types.js';
+import { noReadCaches, type ReadCaches } from '../db/read-cache.js';
 import type { Clock } from '../lib/clock.js';
 import type { Ids } from '../lib/ids.js';
 import type { EmailAlerts } from './email-alerts.js';
@@ -20,6 +21,7 @@ export type LifecycleHandlerDeps = {
   emailAlerts: EmailAlerts | undefined;
   /** The circuit breaker's threshold (REKEY_ROTATION_MAX_CONSECUTIVE_FAILURES). */
   maxConsecutiveFailures: number;
+  caches?: ReadCaches;
 };
 
 /** The engine writes these to the audit log itself, in the transaction that makes them true. */
@@ -47,7 +49,16 @@ type EventContext = {
  * project's admins. Events carry names, ids and categories only; bodies are built from an allowlist.
  */
 export function createLifecycleHandler(deps: LifecycleHandlerDeps) {
-  async function loadContext(event: LifecycleEvent): Promise<EventContext> {
+  // Every rotation raises three or four events with the same project and environment: their names are read
+  // once, until either table changes (db/read-cache.ts), instead of two statements per event.
+  const contexts = (deps.caches ?? noReadCaches).create<EventContext>(1_000);
+
+  function loadContext(event: LifecycleEvent): Promise<EventContext> {
+    const key = `${event.rotation.org_id}:${event.rotation.project_id}:${event.rotation.environment_id}`;
+    return contexts.through(key, () => readContext(event));
+  }
+
+  async function readContext(event: LifecycleEvent): Promise<EventContext> {
     const project = await deps.db.selectFrom('projects').select(['id', 'org_id', 'name']).where('id', '=', event.rotation.project_id).executeTakeFirst();
     const environment = await deps.db
       .selectFrom('project_environments')

@@ -4,6 +4,7 @@ import type { AuditLog } from '../audit/audit.types.js';
 import type { Config } from '../config.js';
 import type { Keyring } from '../crypto/keyring.js';
 import type { Db } from '../db/database.js';
+import type { ReadCaches } from '../db/read-cache.js';
 import type { Clock } from '../lib/clock.js';
 import type { Ids } from '../lib/ids.js';
 import type { PermissionService } from '../permissions/permissions.types.js';
@@ -35,6 +36,8 @@ export type NotificationsModuleDeps = {
   permissions: PermissionService;
   /** Replaces the SMTP transport (tests); by default nodemailer on REKEY_SMTP_URL when it is set. */
   mailer?: AlertMailer;
+  /** The app's read caches (db/read-cache.ts); none when omitted. */
+  caches?: ReadCaches;
 };
 
 /**
@@ -75,6 +78,7 @@ export function createNotificationsModule(deps: NotificationsModuleDeps) {
     dispatcher,
     emailAlerts,
     maxConsecutiveFailures: deps.config.rotation.maxConsecutiveFailures,
+    ...(deps.caches ? { caches: deps.caches } : {}),
   });
   const notices = createScheduledNotices({
     db,
