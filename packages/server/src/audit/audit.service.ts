@@ -30,29 +30,10 @@ export function createAuditLog(deps: { db: Db; clock: Clock; ids: Ids; logger: F
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<void> = Promise.resolve();
 
-  function row(event: AuditEvent, createdAt: Date) {
+  /** Everything about an event but its id, time and origin: the part a queued read's template holds. */
+  function repeatedFields(event: Omit<AuditEvent, 'origin'>) {
     const ref = actorRef(event.actor);
     return {
-      id: deps.ids.uuid(),
-      org_id: event.orgId,
-      project_id: event.projectId ?? null,
-      actor_type: ref.type,
-      actor_id: ref.id,
-      actor_metadata: JSON.stringify(actorMetadata(event.actor)),
-      event_type: event.eventType,
-      resource_type: event.resourceType ?? null,
-      resource_id: event.resourceId ?? null,
-      metadata: JSON.stringify(event.metadata ?? {}),
-      ip_address: event.origin?.ip ?? null,
-      user_agent: event.origin?.userAgent ?? null,
-      created_at: createdAt,
-    };
-  }
-
-  /** Everything about an event but its id, time and origin, as the JSON object `writeBatch` reads. */
-  function templateOf(event: Omit<AuditEvent, 'origin'>): AuditTemplate {
-    const ref = actorRef(event.actor);
-    return jsonbJson({
       org_id: event.orgId,
       project_id: event.projectId ?? null,
       actor_type: ref.type,
@@ -62,7 +43,25 @@ export function createAuditLog(deps: { db: Db; clock: Clock; ids: Ids; logger: F
       resource_type: event.resourceType ?? null,
       resource_id: event.resourceId ?? null,
       metadata: event.metadata ?? {},
-    }) as AuditTemplate;
+    };
+  }
+
+  function row(event: AuditEvent, createdAt: Date) {
+    const fields = repeatedFields(event);
+    return {
+      id: deps.ids.uuid(),
+      ...fields,
+      actor_metadata: jsonbJson(fields.actor_metadata),
+      metadata: jsonbJson(fields.metadata),
+      ip_address: event.origin?.ip ?? null,
+      user_agent: event.origin?.userAgent ?? null,
+      created_at: createdAt,
+    };
+  }
+
+  /** The JSON object `writeBatch` reads for each queued event's repeated parts. */
+  function templateOf(event: Omit<AuditEvent, 'origin'>): AuditTemplate {
+    return jsonbJson(repeatedFields(event)) as AuditTemplate;
   }
 
   /**

@@ -3,8 +3,6 @@ import { foldersRoutes } from './folders.routes.js';
 import { importsRoutes } from './imports.routes.js';
 import { cachedJsonBody, compiledSerializer } from './json-serializer.js';
 import { authenticated, callContext } from './route-context.js';
-import { requestOrigin } from '../audit/audit.types.js';
-import { requireActor } from '../auth/actor.js';
 import type { ListSecretsInput, ListSecretsResult } from './secrets.read.js';
 import {
   fieldsOf,
@@ -51,8 +49,7 @@ export const secretsRoutes: FastifyPluginAsyncZod<{ secrets: SecretsService }> =
       const query = request.query;
       const tagSlugs = query.tagSlugs?.split(',').map((slug) => slug.trim()).filter(Boolean);
       const input: ListSecretsInput = {
-        actor: requireActor(request),
-        origin: requestOrigin(request),
+        ...callContext(request),
         project: projectRefOf(query),
         environment: query.environment,
         secretPath: query.secretPath,
